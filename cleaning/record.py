@@ -1,0 +1,129 @@
+"""The typed records of the cleaning stage and their Arrow schema, defined once.
+
+``RawDocument`` is what the stage reads (one fetched response, or one saved
+file); ``Record`` is what it writes (one row of the Parquet dataset). The
+Arrow schema beside them is the dataset's schema: the Parquet writer, the
+errors table and the README's data dictionary all follow it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+#: Bumped whenever a change to the cleaning stage can change a record, so
+#: that ``process`` knows which raw files to clean again.
+CLEANER_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Stock:
+    """A quote widget's company or sector name and its code (``0.002906``)."""
+
+    name: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One document as fetched or saved: bytes and where they came from."""
+
+    body: bytes
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    fetched_at: dt.datetime | None = None
+    raw_file: str | None = None
+    raw_offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One cleaned article: a row of the dataset. See README, data dictionary."""
+
+    doc_id: str
+    url: str
+    site: str
+    title: str | None
+    published_at: dt.datetime | None
+    source: str | None
+    author: str | None
+    category: str | None
+    tags: tuple[str, ...]
+    original_url: str | None
+    stocks: tuple[Stock, ...]
+    body: str
+    script: str
+    encoding: str
+    repairs: tuple[str, ...]
+    char_count: int
+    content_hash: str
+    fetched_at: dt.datetime | None
+    cleaner_version: str = CLEANER_VERSION
+    raw_file: str | None = None
+    raw_offset: int | None = None
+
+    def with_lineage(self, raw_file: str | None, raw_offset: int | None) -> Record:
+        """The same record, placed in the raw archive (filled by the batch stage)."""
+        return dataclasses.replace(self, raw_file=raw_file, raw_offset=raw_offset)
+
+    def to_row(self) -> dict[str, object]:
+        """A plain dict in the Arrow schema's shape (stocks as ``{name, code}``)."""
+        row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        row["tags"] = list(self.tags)
+        row["repairs"] = list(self.repairs)
+        row["stocks"] = [{"name": s.name, "code": s.code} for s in self.stocks]
+        return row
+
+
+_TIME = pa.timestamp("us", tz="UTC")
+
+#: The dataset's schema: one field per ``Record`` field, in the same order.
+#: Times are stored as UTC instants; ``published_at`` keeps its meaning
+#: (readers convert to Asia/Shanghai for display).
+RECORD_SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("title", pa.string()),
+        pa.field("published_at", _TIME),
+        pa.field("source", pa.string()),
+        pa.field("author", pa.string()),
+        pa.field("category", pa.string()),
+        pa.field("tags", pa.list_(pa.string())),
+        pa.field("original_url", pa.string()),
+        pa.field(
+            "stocks",
+            pa.list_(pa.struct([pa.field("name", pa.string()), pa.field("code", pa.string())])),
+        ),
+        pa.field("body", pa.string(), nullable=False),
+        pa.field("script", pa.string(), nullable=False),
+        pa.field("encoding", pa.string(), nullable=False),
+        pa.field("repairs", pa.list_(pa.string())),
+        pa.field("char_count", pa.int32(), nullable=False),
+        pa.field("content_hash", pa.string(), nullable=False),
+        pa.field("fetched_at", _TIME),
+        pa.field("cleaner_version", pa.string(), nullable=False),
+        pa.field("raw_file", pa.string()),
+        pa.field("raw_offset", pa.int64()),
+    ]
+)
+
+#: Documents that could not become a record: the errors table.
+ERROR_SCHEMA = pa.schema(
+    [
+        pa.field("url", pa.string()),
+        pa.field("raw_file", pa.string(), nullable=False),
+        pa.field("raw_offset", pa.int64()),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("detail", pa.string()),
+        pa.field("fetched_at", _TIME),
+        pa.field("cleaner_version", pa.string(), nullable=False),
+    ]
+)
+
+assert [f.name for f in dataclasses.fields(Record)] == RECORD_SCHEMA.names
