@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 ## demo: serve the bundled sample sites on 127.0.0.1, crawl, clean, summarise
 demo: $(STAMP)
-	$(PY) -m cleaning.demo $(ARGS)
+	$(PY) scripts/demo.py $(ARGS)
 
 ## test: the whole test suite (offline; servers only on 127.0.0.1)
 test: $(STAMP)
