@@ -170,11 +170,13 @@ def partition_path(site: str, month: str) -> Path:
 
 
 @contextmanager
-def locked(root: Path) -> Iterator[None]:
+def locked(root: Path) -> Iterator[int]:
     """Hold the dataset's lock (``<root>/.lock``) or raise ``DatasetLocked``.
 
     The lock is an ``flock``: the kernel releases it when the holder exits,
     however it exits, so a killed run never leaves a stale lock behind.
+    Yields the lock's file descriptor, which forked workers must close (an
+    ``flock`` is shared by every process holding the descriptor).
     """
     root.mkdir(parents=True, exist_ok=True)
     path = root / LOCK_FILE
@@ -191,7 +193,7 @@ def locked(root: Path) -> Iterator[None]:
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
+        yield fd
     finally:
         os.close(fd)
 
