@@ -1,0 +1,429 @@
+"""The page stages of ``clean_page`` and their order, written down once.
+
+Each stage is a pure function ``(Page) -> Page`` over one document's working
+state; ``PAGE_STAGES`` is the order (DESIGN.md, "cleaning/: stages over one
+record"):
+
+1. ``decode``: bytes to text, the evidence in order (``charset``);
+2. ``read``: the reader by document kind, one HTML parse (``readers``);
+3. ``stocks``: quote widgets unwrapped, their codes kept (``stocklinks``);
+4. ``blocks``: site-rule furniture dropped, the page linearised into blocks
+   and the article's container chosen by site rule or by the generic
+   extractor (``sites``, ``extract``);
+5. ``title``: the title, from front matter, site rule, head or headings;
+6. ``edges``: furniture cut from both edges of the body (``boilerplate``);
+7. ``metadata``: time, source, author, category, tags, original URL from
+   the head, the front matter and the lines cut at the edges (``metadata``);
+8. ``repair``: ``repair_text`` on the title, body and names; markup residue.
+
+A stage that finds the document cannot become a record raises a
+``CleaningError``; ``cleaning.page`` turns the final state into a ``Record``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from cleaning import boilerplate, extract, metadata, readers, stocklinks
+from cleaning.charset import Decoded, decode
+from cleaning.errors import EmptyDocument, NotAnArticle
+from cleaning.record import Stock
+from cleaning.repair import repair_text_explained
+from cleaning.sites import SiteRules
+
+#: Shortest body, in characters, that makes an article: below it the page is
+#: navigation, an error page or a stub (the shortest article of the sample
+#: sites has 160; navigation-only pages keep under 20 after trimming).
+MIN_BODY_CHARS = 20
+
+#: A listing page: at least this many link-only lines of headline length
+#: inside the chosen container ...
+LISTING_MIN_HEADLINES = 5
+
+#: ... making at least this share of its lines (an article with a short
+#: related list at its foot stays well under; listings of the sample sites
+#: with one-line summaries are at 0.5).
+LISTING_HEADLINE_SHARE = 0.4
+
+#: Headline length, in characters, of a link-only line on a listing page.
+HEADLINE_MIN_CHARS = 8
+
+#: Blocks before the container searched for the date and source line: the
+#: title, the info line and the controls that portals put above the body.
+CONTEXT_BLOCKS = 8
+
+#: Markup that a damaged page leaves in its text (``?/span>`` in seed 001).
+_MARKUP_RESIDUE = re.compile(
+    r"(?:<\s*/?|(?<![A-Za-z0-9])/)(?:span|p|div|font|strong|em|b|i|u|a|br|td|tr|li)\b[^<>\n]{0,80}?/?>",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One document's working state between the page stages."""
+
+    raw: bytes
+    url: str
+    headers: Mapping[str, str]
+    site: SiteRules | None = None
+    decoded: Decoded | None = None
+    document: readers.Document | None = None
+    head: metadata.HeadMeta = field(default_factory=metadata.HeadMeta)
+    stocks: tuple[Stock, ...] = ()
+    blocks: tuple[extract.Block, ...] = ()
+    span: tuple[int, int] = (0, 0)
+    title: str | None = None
+    title_index: int | None = None
+    body: tuple[str, ...] = ()
+    above: tuple[str, ...] = ()
+    below: tuple[extract.Block, ...] = ()
+    context: tuple[str, ...] = ()
+    published_at: dt.datetime | None = None
+    source: str | None = None
+    author: str | None = None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    original_url: str | None = None
+    script_sample: str = ""
+    repairs: tuple[str, ...] = ()
+
+    def replace(self, **changes: object) -> Page:
+        return dataclasses.replace(self, **changes)
+
+
+def content_type(headers: Mapping[str, str]) -> str | None:
+    for key, value in headers.items():
+        if str(key).lower() == "content-type":
+            return str(value)
+    return None
+
+
+def decode_stage(page: Page) -> Page:
+    """Bytes to text (``charset.decode``)."""
+    return page.replace(decoded=decode(page.raw, page.headers))
+
+
+def read_stage(page: Page) -> Page:
+    """The reader by kind; the head's metadata for HTML pages."""
+    assert page.decoded is not None
+    document = readers.read(page.decoded.text, content_type(page.headers))
+    if document.root is None and document.kind != "text":
+        raise EmptyDocument("no markup could be parsed")
+    if document.kind == "text" and not document.lines:
+        raise EmptyDocument("no text once decoded")
+    head = metadata.head_meta(document.root) if document.kind == "html" else metadata.HeadMeta()
+    return page.replace(document=document, head=head)
+
+
+def stocks_stage(page: Page) -> Page:
+    """Quote widgets unwrapped in the tree, their codes collected."""
+    root = page.document.root if page.document else None
+    if root is None:
+        return page
+    return page.replace(stocks=stocklinks.unwrap_stock_links(root))
+
+
+def _drop(elements: list[etree._Element]) -> None:
+    for element in elements:
+        parent = element.getparent()
+        if parent is not None:
+            tail = element.tail
+            element.tail = None
+            parent.remove(element)
+            if tail and tail.strip():
+                previous = element.getprevious()
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+
+
+def blocks_stage(page: Page) -> Page:
+    """The page as blocks and the range of the article's container among them."""
+    document = page.document
+    assert document is not None
+    if document.kind == "text":
+        blocks = tuple(extract.Block(line, index=i) for i, line in enumerate(document.lines))
+        return page.replace(blocks=blocks, span=(0, len(blocks)))
+    root = document.root
+    assert root is not None
+    body = root.find("body")
+    if body is None:
+        body = root
+    container = None
+    if page.site is not None:
+        _drop(page.site.select("drop", root))
+        chosen = page.site.select("body", root)
+        container = chosen[0] if chosen else None
+    linear = extract.linearise(body)
+    if document.kind == "post":
+        span = (0, len(linear.blocks))
+    else:
+        if container is None or container not in linear.spans:
+            container = extract.choose_container(linear)
+        if container is None:
+            if not any(b.text for b in linear.blocks):
+                raise EmptyDocument("the page has no text")
+            raise NotAnArticle("no prose on the page: navigation or an empty page")
+        span = extract.container_blocks(linear, container)
+    return page.replace(blocks=tuple(linear.blocks), span=span)
+
+
+def _fold(text: str | None) -> str:
+    return boilerplate.fold_spaces(text or "").replace(" ", "")
+
+
+def title_stage(page: Page) -> Page:
+    """The title: front matter, site rule, head, headings; text: the first line."""
+    document = page.document
+    assert document is not None
+    start, end = page.span
+    if document.kind == "text":
+        for index in range(start, end):
+            line = page.blocks[index].text
+            if (
+                boilerplate.breadcrumb(line) is None
+                and not boilerplate.is_furniture(line)
+                and not metadata.is_metadata_line(line)
+            ):
+                return page.replace(title=line, title_index=index)
+        return page
+    matter = document.front_matter.get("title")
+    if isinstance(matter, str) and matter.strip():
+        return page.replace(title=boilerplate.fold_spaces(matter))
+    if page.site is not None and document.root is not None:
+        chosen = page.site.select("title", document.root)
+        text = boilerplate.fold_spaces("".join(chosen[0].itertext())) if chosen else ""
+        if text:
+            return page.replace(title=text, title_index=_find_block(page, text))
+    return _title_from_page(page)
+
+
+def _find_block(page: Page, text: str) -> int | None:
+    target = _fold(text)
+    for block in page.blocks:
+        if _fold(block.text) == target:
+            return block.index
+    return None
+
+
+def _title_from_page(page: Page) -> Page:
+    head = page.head
+    full = head.og_title or head.title or ""
+    suffixes = [s for s in (page.site.title_suffix if page.site else None, head.site_name) if s]
+    stripped = metadata.strip_site_suffix(full, suffixes) if full else ""
+    start, _ = page.span
+    lo = max(0, start - 3 * CONTEXT_BLOCKS)
+    hi = min(len(page.blocks), start + 3)
+    headings = [b for b in page.blocks[lo:hi] if b.heading and not b.furniture and b.text]
+    folded_full = _fold(full)
+    for block in headings:
+        text = _fold(block.text)
+        if folded_full and (text in folded_full or _fold(stripped) in text) and len(text) >= 2:
+            return page.replace(title=block.text, title_index=block.index)
+    if stripped:
+        return page.replace(title=stripped, title_index=_find_block(page, stripped))
+    if headings:
+        block = headings[-1]
+        return page.replace(title=block.text, title_index=block.index)
+    return page
+
+
+def edges_stage(page: Page) -> Page:
+    """Furniture cut from both edges of the container; what was cut is kept for metadata."""
+    start, end = page.span
+    if page.title_index is not None and start <= page.title_index < end:
+        above_title = [b.text for b in page.blocks[start : page.title_index]]
+        start = page.title_index + 1
+    else:
+        above_title = []
+    inner = page.blocks[start:end]
+    lines = [b.text for b in inner]
+    shares = [b.link_share for b in inner]
+    first, last = boilerplate.trim_edges(lines, shares, metadata.is_metadata_line, page.title)
+    kept = [
+        b
+        for b in inner[first:last]
+        if not b.furniture and b.link_share < boilerplate.EDGE_LINK_SHARE
+    ]
+    _check_listing(inner[first:last])
+    context_start = max(0, page.span[0] - CONTEXT_BLOCKS)
+    context = [
+        b.text
+        for b in page.blocks[context_start : page.span[0]]
+        if b.link_share < boilerplate.EDGE_LINK_SHARE or metadata.source_of(b.text)
+    ]
+    return page.replace(
+        body=tuple(b.text for b in kept),
+        above=(*above_title, *lines[:first]),
+        below=tuple(inner[last:]),
+        context=tuple(context),
+        script_sample="\n".join(b.text for b in kept[:40]),
+    )
+
+
+def _check_listing(blocks: tuple[extract.Block, ...]) -> None:
+    """Raise ``NotAnArticle`` for a container that is a list of headlines."""
+    headlines = sum(1 for b in blocks if b.link_share >= 0.9 and len(b.text) >= HEADLINE_MIN_CHARS)
+    if headlines >= LISTING_MIN_HEADLINES and headlines >= LISTING_HEADLINE_SHARE * len(blocks):
+        raise NotAnArticle(f"a listing page: {headlines} headlines in {len(blocks)} lines")
+
+
+def metadata_stage(page: Page) -> Page:
+    """Time, source, author, category, tags and original URL from every clue, in order."""
+    document = page.document
+    assert document is not None
+    matter = document.front_matter
+    ruled = _site_texts(page)
+    lines = [*page.above, *page.context, *(b.text for b in page.below)]
+    published = _matter_date(matter) or _best_date(ruled.get("date", []))
+    published = published or page.head.published or _best_date(lines)
+    source = _first(metadata.source_of, [*ruled.get("source", []), *lines]) or page.head.source
+    author = _first(metadata.author_of, [*ruled.get("author", []), *page.above, *page.context])
+    category = _matter_first(matter, "categories", "category")
+    if category is None and "category" in ruled:
+        category = _ruled_category(ruled["category"])
+    if category is None:
+        category = _breadcrumb_category(page)
+    tags = _matter_all(matter, "tags", "tag") or tuple(ruled.get("tags", ()))
+    original = None
+    for block in page.below:
+        original = metadata.original_url_of(block.text, block.href)
+        if original:
+            break
+    return page.replace(
+        published_at=published,
+        source=source,
+        author=author or page.head.author,
+        category=category,
+        tags=tags,
+        original_url=original,
+    )
+
+
+def _site_texts(page: Page) -> dict[str, list[str]]:
+    """The text of each element a site rule names, by key (``date``, ``source``...)."""
+    root = page.document.root if page.document else None
+    if page.site is None or root is None:
+        return {}
+    found: dict[str, list[str]] = {}
+    for key in ("date", "source", "author", "category", "tags"):
+        texts = [
+            boilerplate.fold_spaces("".join(e.itertext())) for e in page.site.select(key, root)
+        ]
+        if any(texts):
+            found[key] = [t for t in texts if t]
+    return found
+
+
+def _ruled_category(texts: list[str]) -> str | None:
+    """The category from a site rule's elements: a breadcrumb, crumbs, or the name itself."""
+    if len(texts) > 1:
+        return boilerplate.crumb_category(texts)
+    crumbs = boilerplate.breadcrumb(texts[0])
+    return boilerplate.crumb_category(crumbs) if crumbs else texts[0]
+
+
+def _breadcrumb_category(page: Page) -> str | None:
+    start = page.span[0]
+    before = page.blocks[max(0, start - 3 * CONTEXT_BLOCKS) : start]
+    for line in [*page.above, *(b.text for b in reversed(before))]:
+        crumbs = boilerplate.breadcrumb(line)
+        if crumbs:
+            return boilerplate.crumb_category(crumbs)
+    return None
+
+
+def _best_date(lines: list[str]) -> dt.datetime | None:
+    best: tuple[int, dt.datetime] | None = None
+    for line in lines:
+        if not metadata.is_metadata_line(line):
+            continue
+        found = metadata.labelled_date(line)
+        if found and (best is None or found[0] < best[0]):
+            best = found
+    return best[1] if best else None
+
+
+def _first(extractor: Callable[[str], str | None], lines: list[str]) -> str | None:
+    for line in lines:
+        value = extractor(line)
+        if value:
+            return value
+    return None
+
+
+def _matter_date(matter: Mapping[str, str | tuple[str, ...]]) -> dt.datetime | None:
+    value = matter.get("date")
+    return metadata.parse_iso(value) if isinstance(value, str) and value else None
+
+
+def _matter_all(matter: Mapping[str, str | tuple[str, ...]], *keys: str) -> tuple[str, ...]:
+    for key in keys:
+        value = matter.get(key)
+        if isinstance(value, str):
+            return tuple(v for v in value.split() if v)
+        if value:
+            return tuple(v for v in value if v)
+    return ()
+
+
+def _matter_first(matter: Mapping[str, str | tuple[str, ...]], *keys: str) -> str | None:
+    values = _matter_all(matter, *keys)
+    return values[0] if values else None
+
+
+def _repair(text: str | None, fired: set[str]) -> str | None:
+    if text is None:
+        return None
+    repaired = repair_text_explained(text)
+    fired.update(repaired.repairs)
+    return boilerplate.fold_spaces(repaired.text) or None
+
+
+def repair_stage(page: Page) -> Page:
+    """``repair_text`` on title, body and names; markup residue removed; no empty lines."""
+    fired: set[str] = set()
+    repaired = repair_text_explained("\n".join(page.body))
+    fired.update(repaired.repairs)
+    paragraphs = []
+    for line in repaired.text.split("\n"):
+        cleaned = _MARKUP_RESIDUE.sub("", line)
+        if cleaned != line:
+            fired.add("markup-residue")
+        cleaned = boilerplate.fold_spaces(cleaned)
+        if cleaned:
+            paragraphs.append(cleaned)
+    body = tuple(paragraphs)
+    if sum(len(p) for p in body) < MIN_BODY_CHARS:
+        raise NotAnArticle(f"the body has {sum(len(p) for p in body)} characters once trimmed")
+    tags = tuple(t for t in (_repair(t, fired) for t in page.tags) if t)
+    return page.replace(
+        body=body,
+        title=_repair(page.title, fired),
+        source=_repair(page.source, fired),
+        author=_repair(page.author, fired),
+        category=_repair(page.category, fired),
+        tags=tags,
+        repairs=tuple(sorted(fired)),
+    )
+
+
+#: The page stages in order (see the module doc). ``clean_page`` runs them.
+PAGE_STAGES: tuple[tuple[str, Callable[[Page], Page]], ...] = (
+    ("decode", decode_stage),
+    ("read", read_stage),
+    ("stocks", stocks_stage),
+    ("blocks", blocks_stage),
+    ("title", title_stage),
+    ("edges", edges_stage),
+    ("metadata", metadata_stage),
+    ("repair", repair_stage),
+)

@@ -1,0 +1,201 @@
+"""Readers by document kind: HTML page, post with front matter, plain text.
+
+The corpus holds three kinds of documents (DESIGN.md, stage 2):
+
+- ``html``: a page as a site serves it, parsed once with lxml;
+- ``post``: a static-site (Jekyll) post, YAML front matter between ``---``
+  lines, then an HTML or Markdown body (seeds 000 and 002); the body is
+  turned into one HTML tree so that one extractor serves both;
+- ``text``: plain text, one paragraph per line (seeds 001, 003, 004).
+
+``read`` picks the reader from the text itself (and the ``Content-Type``
+when it says HTML) and returns a ``Document``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from cleaning.boilerplate import fold_spaces
+
+#: Characters lxml refuses and no page means: C0 controls but tab and line
+#: breaks, DEL, and the non-characters U+FFFE/U+FFFF.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+#: How far into a document to look for the markup that makes it HTML.
+SNIFF_CHARS = 2048
+
+_HTML_START = re.compile(
+    r"^\s*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(?:!doctype\s+html|html|head|body|meta|title|link|"
+    r"script|style|div|p|table|article|section|span|br|h[1-6]|ul|font|center|form)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_HTML_IN_BODY = re.compile(
+    r"<(?:p|div|br|span|h[1-6]|ul|ol|li|table|img|strong|b|em|a)\b[^>]*>", re.I
+)
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+#: Longest front matter read: Jekyll headers are a dozen lines.
+MAX_FRONT_MATTER_CHARS = 8192
+_YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*)$")
+_YAML_ITEM = re.compile(r"^\s+-\s+(?P<value>.*)$")
+
+_AUTOLINK = re.compile(r"<(?P<url>https?://[^\s<>\"]+)>")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(?P<text>.+?)(?<=\S)\1")
+_MD_HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*$")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One decoded document, read by its kind.
+
+    ``root`` is the parsed HTML tree (``html`` and ``post``), ``lines`` the
+    lines of a ``text`` document, ``front_matter`` a post's header fields.
+    """
+
+    kind: str
+    root: etree._Element | None = None
+    lines: tuple[str, ...] = ()
+    front_matter: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+
+
+def clean_controls(text: str) -> str:
+    """``text`` without control characters (NUL bytes and the like)."""
+    return _CONTROLS.sub("", text)
+
+
+def looks_like_html(text: str, content_type: str | None = None) -> bool:
+    """Whether a document is an HTML page: by its start, or a text/html header with tags."""
+    head = text[:SNIFF_CHARS]
+    if _HTML_START.match(head):
+        return True
+    return bool(content_type and "html" in content_type.lower() and _HTML_IN_BODY.search(head))
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, str | tuple[str, ...]], str] | None:
+    """A post's front matter fields and its body, or None if it has none.
+
+    Only the flat YAML that static sites write: ``key: value``, quoted
+    values, ``[a, b]`` lists and ``- item`` lists.
+
+    >>> fields, body = parse_front_matter('---\\ntitle: "标题"\\ntags: [a, b]\\n---\\n<p>正文</p>')
+    >>> fields["title"], fields["tags"], body
+    ('标题', ('a', 'b'), '<p>正文</p>')
+    """
+    found = _FRONT_MATTER.match(text[: MAX_FRONT_MATTER_CHARS + 16])
+    if not found:
+        return None
+    fields: dict[str, str | tuple[str, ...]] = {}
+    key = None
+    for line in found.group("yaml").splitlines():
+        item = _YAML_ITEM.match(line)
+        if item and key:
+            previous = fields.get(key, ())
+            values = previous if isinstance(previous, tuple) else ()
+            fields[key] = (*values, _unquote(item.group("value")))
+            continue
+        pair = _YAML_KEY.match(line)
+        if not pair:
+            continue
+        key, value = pair.group("key").lower(), pair.group("value").strip()
+        if value.startswith("[") and value.endswith("]"):
+            fields[key] = tuple(_unquote(v) for v in value[1:-1].split(",") if v.strip())
+        elif value:
+            fields[key] = _unquote(value)
+        else:
+            fields[key] = ()
+    return fields, text[found.end() :]
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+        if value and '"' in value[:1]:
+            value = value.replace('\\"', '"')
+    return value.replace('\\"', '"')
+
+
+def markdown_to_html(body: str) -> str:
+    """A post body as HTML: its HTML kept, its Markdown lines made into paragraphs.
+
+    Static-site posts mix the two (seed 000 ends with a Markdown autolink and
+    ``[返回首页](//…)`` links after HTML paragraphs). Only what posts use:
+    paragraphs, headings, lists, links, emphasis; images are dropped.
+
+    >>> markdown_to_html("[返回首页](//finews.withounder.com/)")
+    '<p><a href="//finews.withounder.com/">返回首页</a></p>'
+    """
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def close() -> None:
+        if paragraph:
+            out.append("<p>" + " ".join(paragraph) + "</p>")
+            paragraph.clear()
+
+    for raw in body.splitlines():
+        line = _inline_markdown(raw.strip())
+        if not line:
+            close()
+            continue
+        if line.startswith("<") and not line.startswith("<a "):
+            close()
+            out.append(line)
+            continue
+        heading = _MD_HEADING.match(line)
+        listed = _MD_LIST.match(line)
+        if heading:
+            close()
+            level = len(heading.group("level"))
+            out.append(f"<h{level}>{heading.group('text')}</h{level}>")
+        elif listed:
+            close()
+            out.append(f"<li>{listed.group('text')}</li>")
+        else:
+            paragraph.append(line)
+    close()
+    return "\n".join(out)
+
+
+def _inline_markdown(line: str) -> str:
+    line = _AUTOLINK.sub(r'<a href="\g<url>">\g<url></a>', line)
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r'<a href="\g<url>">\g<text></a>', line)
+    if "<" not in line:
+        line = _MD_EMPHASIS.sub(r"\g<text>", line)
+    return line
+
+
+def parse_html(text: str) -> etree._Element | None:
+    """One lxml parse of a page (comments and processing instructions dropped)."""
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if not text.strip():
+        return None
+    try:
+        return etree.fromstring(text, parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def read(text: str, content_type: str | None = None) -> Document:
+    """The document ``text`` is, read by its kind."""
+    text = clean_controls(text)
+    front = parse_front_matter(text)
+    if front is not None:
+        fields, body = front
+        root = parse_html("<html><body>" + markdown_to_html(body) + "</body></html>")
+        return Document("post", root=root, front_matter=fields)
+    if looks_like_html(text, content_type):
+        return Document("html", root=parse_html(text))
+    lines = tuple(fold_spaces(line) for line in text.splitlines())
+    return Document("text", lines=tuple(line for line in lines if line))
