@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import doctest
+import json
 import random
 import re
 from pathlib import Path
@@ -38,6 +39,17 @@ from bench.damage import (
     utf8_as_cp1252,
     utf8_as_gbk,
     utf8_as_latin1,
+)
+from bench.passages.corpus import (
+    GOLD_TXT,
+    MAX_CHARS,
+    MIN_CHARS,
+    PASSAGES_TSV,
+    build,
+    load_passages,
+    read_lines,
+    render_tsv,
+    split_body,
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -289,3 +301,51 @@ def test_gbk_as_big5_and_mixed_decoder() -> None:
     assert gbk_as_mixed("前言") == "ǰÑÔ"
     assert gbk_as_mixed("5G网络").startswith("5G")
     assert gbk_as_big5("市属国有企业") == "庈扽弊衄わ珛"
+
+
+# --- the clean passages --------------------------------------------------------------------
+
+
+def test_passages_are_many_clean_and_round_trip() -> None:
+    passages = load_passages()
+    assert len(passages) >= 400
+    assert len({passage.simplified for passage in passages}) == len(passages)
+    assert {passage.source for passage in passages} == {"gold.txt", "written.txt"}
+    for passage in passages:
+        assert MIN_CHARS <= len(passage.simplified) <= MAX_CHARS, passage.id
+        assert passage.traditional == to_traditional(passage.simplified), passage.id
+        assert to_simplified(passage.traditional) == passage.simplified, passage.id
+        assert "\ufffd" not in passage.simplified
+        assert not re.search(r"[\u4e00-\u9fff][,:;?!]|[,:;?!][\u4e00-\u9fff]", passage.simplified)
+
+
+def test_passages_file_is_built_from_its_sources() -> None:
+    passages, rejected = build()
+    assert render_tsv(passages) == PASSAGES_TSV.read_text(encoding="utf-8")
+    assert all(reason for _, reason in rejected)
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the gold records live in ../shared (dev and CI)")
+def test_gold_passages_are_the_split_gold_bodies() -> None:
+    expected = []
+    for path in sorted((SHARED / "gold").glob("*.json")):
+        expected.extend(split_body(json.loads(path.read_text(encoding="utf-8"))["body"]))
+    assert read_lines(GOLD_TXT) == expected
+
+
+def test_split_body_cuts_at_sentence_ends_outside_quotes() -> None:
+    quoted = "他说：“第一句话很长很长很长很长很长。第二句话也很长很长很长很长很长。”"
+    outside = "这是引号外的一句话，足够长了吧。"
+    second = "第二段的第一句话写得足够长，超过三十个字符才行，所以再多写几个字吧。"
+    body = f"{quoted}{outside * 8}\n短标题\n{second}第二段的第二句。"
+    assert split_body(body) == [quoted + outside * 7, f"短标题\n{second}第二段的第二句。"]
+
+
+def test_split_body_cuts_a_long_quotation_at_its_sentences() -> None:
+    sentence = "要坚持党的领导，加强党的建设，推动企业高质量发展。"
+    body = "他强调：“" + sentence * 12 + "”"
+    passages = split_body(body)
+    assert len(passages) > 1
+    assert "".join(passages) == body
+    assert all(MIN_CHARS <= len(passage) <= MAX_CHARS for passage in passages)
+    assert all(passage.endswith(("。", "”")) for passage in passages)
