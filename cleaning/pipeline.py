@@ -54,6 +54,11 @@ LISTING_HEADLINE_SHARE = 0.4
 #: Headline length, in characters, of a link-only line on a listing page.
 HEADLINE_MIN_CHARS = 8
 
+#: Longest first line of a plain-text document taken as its title: longer
+#: is a paragraph (the seeds' titles are 13-16 characters, headlines of the
+#: corpus rarely pass 40).
+MAX_TITLE_CHARS = 80
+
 #: Blocks before the container searched for the date and source line: the
 #: title, the info line and the controls that portals put above the body.
 CONTEXT_BLOCKS = 8
@@ -193,6 +198,8 @@ def title_stage(page: Page) -> Page:
                 and not boilerplate.is_furniture(line)
                 and not metadata.is_metadata_line(line)
             ):
+                if len(line) > MAX_TITLE_CHARS:
+                    return page
                 return page.replace(title=line, title_index=index)
         return page
     matter = document.front_matter.get("title")

@@ -14,6 +14,8 @@ when it says HTML) and returns a ``Document``.
 
 from __future__ import annotations
 
+import html
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from cleaning.boilerplate import fold_spaces
+
+logger = logging.getLogger(__name__)
 
 #: Characters lxml refuses and no page means: C0 controls but tab and line
 #: breaks, DEL, and the non-characters U+FFFE/U+FFFF.
@@ -175,16 +179,50 @@ def _inline_markdown(line: str) -> str:
     return line
 
 
+class TooDeep(ValueError):
+    """The page nests deeper than the parser keeps: its innermost text would be lost."""
+
+
 def parse_html(text: str) -> etree._Element | None:
-    """One lxml parse of a page (comments and processing instructions dropped)."""
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    """One lxml parse of a page (comments and processing instructions dropped).
+
+    Raises ``TooDeep`` when the nesting passes the parser's limit (2,048
+    levels with ``huge_tree``), which old pages reach with unclosed
+    ``<font>`` tags; the caller then flattens the page.
+    """
+    parser = etree.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+    )
     text = _XML_DECLARATION.sub("", text, count=1)
     if not text.strip():
         return None
     try:
-        return etree.fromstring(text, parser)
+        root = etree.fromstring(text, parser)
     except (etree.ParserError, ValueError):
         return None
+    if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log):
+        raise TooDeep("nesting over the parser's depth limit")
+    return root
+
+
+#: Inline formatting tags: dropping them loses no text and no paragraph
+#: break, and undoes the nesting of pages that never close them.
+_INLINE_TAGS = re.compile(r"</?(?:font|span|b|strong|i|em|u|small|big|sup|sub)\b[^>]*>", re.I)
+_BREAK_TAGS = re.compile(r"<(?:br|/?p|/?div|/?li|/?tr|/?h[1-6]|/?table|/?td)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_SKIPPED = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+
+
+def _parse_flattened(text: str) -> Document:
+    """A page too deep to parse: without inline tags, or else as plain text."""
+    logger.warning("readers: page nests too deep; parsing it without inline tags")
+    try:
+        return Document("html", root=parse_html(_INLINE_TAGS.sub("", text)))
+    except TooDeep:
+        logger.warning("readers: still too deep; reading the page as plain text")
+    plain = _ANY_TAG.sub("", _BREAK_TAGS.sub("\n", _SKIPPED.sub("", text)))
+    lines = (fold_spaces(line) for line in html.unescape(plain).splitlines())
+    return Document("text", lines=tuple(line for line in lines if line))
 
 
 def read(text: str, content_type: str | None = None) -> Document:
@@ -193,9 +231,15 @@ def read(text: str, content_type: str | None = None) -> Document:
     front = parse_front_matter(text)
     if front is not None:
         fields, body = front
-        root = parse_html("<html><body>" + markdown_to_html(body) + "</body></html>")
+        try:
+            root = parse_html("<html><body>" + markdown_to_html(body) + "</body></html>")
+        except TooDeep:
+            root = _parse_flattened(body).root
         return Document("post", root=root, front_matter=fields)
     if looks_like_html(text, content_type):
-        return Document("html", root=parse_html(text))
+        try:
+            return Document("html", root=parse_html(text))
+        except TooDeep:
+            return _parse_flattened(text)
     lines = tuple(fold_spaces(line) for line in text.splitlines())
     return Document("text", lines=tuple(line for line in lines if line))
