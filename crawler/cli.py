@@ -1,0 +1,256 @@
+"""The crawler's command line: ``python -m crawler crawl`` (``make crawl``) and ``sources``.
+
+A run takes the crawl lock, finishes WARC files a killed run left open, crawls
+each selected source with its own Scrapy crawler (one process, one reactor),
+logs to ``data/logs/crawl-<time>.log``, prints one summary line and exits
+with a status cron can act on. See ``docs/crawling.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.reactor import install_reactor
+
+from crawler.lock import CrawlLock, LockHeld
+from crawler.sources import Source, SourceError, load_sources, sites_dir
+from crawler.spiders.source import SourceSpider
+from crawler.summary import (
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_USAGE,
+    combine,
+    exit_status,
+    summarize,
+    summary_line,
+)
+from crawler.warc import recover_open_files
+
+logger = logging.getLogger(__name__)
+
+EPILOG = """\
+exit status of `crawl`:
+  0   the crawl finished and fetched pages (new articles or not)
+  1   the crawl failed (archive write error, crash, a source could not finish)
+  2   bad usage or configuration (unknown source, unreadable sites file)
+  3   the crawl fetched nothing at all (every request failed: network down?)
+  4   interrupted (SIGTERM/Ctrl-C): run the same command again to resume
+  75  another crawl is running (the lock data/state/crawl.lock is held)
+
+files (under --data-dir, default data/):
+  raw/<source>/<source>-<UTC time>-<seq>.warc.gz   the archive (*.open while written)
+  state/archived.sqlite3                           article URLs already archived
+  state/jobs/<source>/                             Scrapy JOBDIR of an unfinished crawl
+  state/crawl.lock                                 held while a crawl runs
+  logs/crawl-<UTC time>.log                        one log per run
+
+examples:
+  python -m crawler crawl                               all sources, polite, incremental
+  python -m crawler crawl --source finews --full        one source, refetch every article
+  python -m crawler.sampleserver &                      then, with the port it prints:
+  python -m crawler crawl --mirror http://127.0.0.1:PORT --set DOWNLOAD_DELAY=0
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler",
+        description=(
+            "Crawl the configured news sources (sites/*.toml) politely and incrementally, "
+            "archiving every article response as served into gzip WARC files for the "
+            "cleaning stage. Listing pages are fetched every run, article pages once."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    crawl = commands.add_parser(
+        "crawl",
+        help="crawl sources into data/raw/ (cron-safe: locked, logged, summarised)",
+        description="Crawl sources into the raw WARC archive.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    crawl.add_argument(
+        "--source",
+        action="append",
+        metavar="NAME",
+        help="crawl only this source (repeatable; default: every sites/*.toml)",
+    )
+    crawl.add_argument(
+        "--mirror",
+        metavar="URL",
+        help=(
+            "send every request through this HTTP proxy, e.g. the sample server "
+            "(python -m crawler.sampleserver): URLs stay the real ones"
+        ),
+    )
+    crawl.add_argument(
+        "--full", action="store_true", help="fetch every article again, archived or not"
+    )
+    crawl.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("data"),
+        help="where raw/, state/ and logs/ live (default: data)",
+    )
+    crawl.add_argument(
+        "--sites",
+        metavar="DIR",
+        help="sites directory (default: $SXCORPUS_SITES, else the repository's sites/)",
+    )
+    crawl.add_argument(
+        "--contact",
+        help="contact (URL or mailto:) for the User-Agent (default: $SXCORPUS_CONTACT)",
+    )
+    crawl.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=(
+            "override a setting of crawler/settings.py or Scrapy, after the sources' [crawl] "
+            "tables (repeatable), e.g. --set DOWNLOAD_DELAY=0 --set AUTOTHROTTLE_ENABLED=false"
+        ),
+    )
+    sources = commands.add_parser("sources", help="list the configured sources")
+    sources.add_argument("--sites", metavar="DIR", help="sites directory")
+    return parser
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    result = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--set expects NAME=VALUE, got {pair!r}")
+        result[name.strip()] = value
+    return result
+
+
+def source_settings(
+    source: Source,
+    args: argparse.Namespace,
+    log_file: Path,
+    overrides: dict[str, str],
+) -> Settings:
+    """The settings of one source's crawler: project < source [crawl] < command line."""
+    data = args.data_dir
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
+    settings.set("AUTOTHROTTLE_START_DELAY", source.download_delay, priority="spider")
+    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", source.concurrency, priority="spider")
+    run = {
+        "SXCRAWL_SOURCE": source.name,
+        "SXCRAWL_RAW_DIR": str(data / "raw"),
+        "SXCRAWL_STATE_FILE": str(data / "state" / "archived.sqlite3"),
+        "SXCRAWL_FULL": args.full,
+        "SXCRAWL_MIRROR": args.mirror or "",
+        "JOBDIR": str(data / "state" / "jobs" / source.name),
+        "LOG_FILE": str(log_file),
+    }
+    if args.contact:
+        template = settings.get("SXCRAWL_USER_AGENT_TEMPLATE")
+        run["USER_AGENT"] = template.format(contact=args.contact)
+    settings.setdict(run, priority="cmdline")
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def _crawl(args: argparse.Namespace) -> int:
+    try:
+        sources = load_sources(sites_dir(args.sites))
+        overrides = _overrides(args.set)
+    except (SourceError, ValueError) as exc:
+        print(f"crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    wanted = args.source or sorted(sources)
+    unknown = [name for name in wanted if name not in sources]
+    if unknown:
+        print(
+            f"crawl: unknown source {', '.join(unknown)}; configured: {', '.join(sorted(sources))}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    data: Path = args.data_dir
+    lock = CrawlLock(data / "state" / "crawl.lock")
+    try:
+        lock.acquire()
+    except LockHeld as exc:
+        print(f"crawl: {exc}; not starting a second one", file=sys.stderr)
+        return EXIT_LOCKED
+    try:
+        return _run(args, [sources[name] for name in wanted], overrides)
+    finally:
+        lock.release()
+
+
+def _run(args: argparse.Namespace, sources: list[Source], overrides: dict[str, str]) -> int:
+    data: Path = args.data_dir
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    log_file = data / "logs" / f"crawl-{stamp}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    settings = [source_settings(s, args, log_file, overrides) for s in sources]
+    # The process's own settings hold nothing per source: Scrapy merges them into
+    # each crawler's, replacing values of equal priority.
+    shared = Settings()
+    shared.setmodule("crawler.settings", priority="project")
+    shared.setdict({"LOG_FILE": str(log_file), **overrides}, priority="cmdline")
+    install_reactor(shared["TWISTED_REACTOR"])
+    process = CrawlerProcess(shared)
+    for name in ("crawler", "scrapy"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    print(f"crawl {'+'.join(s.name for s in sources)}: log {log_file}", flush=True)
+    recovered = recover_open_files(data / "raw")
+    if recovered:
+        logger.warning("finished %d WARC file(s) left open by a killed crawl", len(recovered))
+    if not args.mirror and settings[0].get("SXCRAWL_CONTACT", "").endswith("@example.org"):
+        logger.warning("no contact set for the User-Agent: set $SXCORPUS_CONTACT or --contact")
+    crawlers = []
+    for source, source_set in zip(sources, settings, strict=True):
+        crawler = Crawler(SourceSpider, source_set)
+        crawlers.append((source, crawler))
+        process.crawl(crawler, source=source)
+    process.start()
+    summaries = []
+    for source, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+        summary = summarize(source.name, stats)
+        summaries.append(summary)
+        logger.info("%s", summary_line(summary))
+        if summary.finish_reasons == ["finished"]:
+            shutil.rmtree(data / "state" / "jobs" / source.name, ignore_errors=True)
+    total = combine(summaries)
+    line = summary_line(total)
+    logger.info("%s", line)
+    print(line, flush=True)
+    return exit_status(total)
+
+
+def _list_sources(args: argparse.Namespace) -> int:
+    try:
+        sources = load_sources(sites_dir(args.sites))
+    except SourceError as exc:
+        print(f"sources: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for source in sources.values():
+        print(
+            f"{source.name}\t{source.base_url}\tdelay={source.download_delay}s"
+            f" concurrency={source.concurrency}\t{' '.join(source.start_urls)}"
+        )
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "sources":
+        return _list_sources(args)
+    return _crawl(args)

@@ -1,0 +1,143 @@
+"""``SourceSpider``: one generic spider, driven by a source's ``[source]`` table.
+
+It fetches the source's start (listing) pages, follows pagination up to
+``max_pages`` listing pages from each start page, and requests every article
+link it finds (``crawler.links`` decides which links are which). Article
+responses become ``RawPage`` items for the WARC pipeline. Errors are logged
+and counted, never fatal: a 404 is a warning line and a
+``sxcrawl/errors/http_404`` count.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.items import RawPage
+from crawler.links import classify_links
+from crawler.middlewares import ARTICLE, KIND, LISTING, RAW, SOURCE, AlreadyArchived
+from crawler.sources import Source
+
+logger = logging.getLogger(__name__)
+
+# Request meta key: the listing page's number counted from its start page.
+_PAGE = "sxcrawl_page"
+
+
+class SourceSpider(scrapy.Spider):
+    """Crawl one configured source: listings every run, articles once."""
+
+    name = "source"
+
+    def __init__(self, source: Source, **kwargs: Any) -> None:
+        super().__init__(name=source.name, **kwargs)
+        self.source = source
+        self.allowed_domains = list(source.allowed_domains)
+        self._requested: set[str] = set()
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.source.start_urls:
+            request = self.listing_request(url, 1)
+            if request is not None:
+                yield request
+
+    # Requests bypass Scrapy's duplicate filter (dont_filter): its memory is kept
+    # in JOBDIR, and a request in flight when a crawl is stopped would be
+    # remembered as seen yet never answered, so the resumed crawl would never
+    # ask for it again. The spider drops repeats within a run instead, the
+    # archive drops articles already archived, and a resumed crawl fetches its
+    # start pages again to find what was in flight.
+
+    def listing_request(self, url: str, page: int) -> scrapy.Request | None:
+        """A request for a listing page, or None if this run asked for it already."""
+        if url in self._requested:
+            return None
+        self._requested.add(url)
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.failed,
+            dont_filter=True,
+            meta={KIND: LISTING, SOURCE: self.name, _PAGE: page},
+        )
+
+    def article_request(self, url: str) -> scrapy.Request | None:
+        """A request for an article page, or None if this run asked for it already."""
+        if url in self._requested:
+            return None
+        self._requested.add(url)
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.failed,
+            dont_filter=True,
+            meta={KIND: ARTICLE, SOURCE: self.name},
+        )
+
+    def _count(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key)
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        """Article links of a listing page, and its next listing pages."""
+        self._count("sxcrawl/listings_fetched")
+        if not isinstance(response, TextResponse):
+            logger.warning("listing %s is not a text page, skipped", response.url)
+            return
+        links = classify_links(self.source, response.url, response.text)
+        logger.info(
+            "listing %s: %d article links, %d listing links",
+            response.url,
+            len(links.articles),
+            len(links.listings),
+        )
+        page = int(response.meta.get(_PAGE, 1))
+        requests = [self.article_request(url) for url in links.articles]
+        if page < self.source.max_pages:
+            requests += [self.listing_request(url, page + 1) for url in links.listings]
+        yield from (r for r in requests if r is not None)
+
+    def parse_article(self, response: Response) -> Iterator[RawPage]:
+        """The article as received, for the archive."""
+        raw = response.meta.get(RAW)
+        if raw is None:
+            logger.error("article %s: no raw capture (middleware missing?)", response.url)
+            self._count("sxcrawl/errors/no_capture")
+            return
+        self._count("sxcrawl/articles_fetched")
+        yield RawPage(
+            source=self.source.name,
+            url=response.url,
+            status=raw["status"],
+            protocol=raw["protocol"],
+            headers=raw["headers"],
+            body=raw["body"],
+            fetched_at=raw["fetched_at"],
+            request_method=raw["request_method"],
+            request_headers=raw["request_headers"],
+            redirected_from=tuple(response.meta.get("redirect_urls", ())),
+        )
+
+    def failed(self, failure: Failure) -> None:
+        """Log and count a request that did not give a page."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get(KIND, "request")
+        if failure.check(AlreadyArchived):
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            logger.warning("%s %s: HTTP %d, not archived", kind, request.url, status)
+            self._count(f"sxcrawl/errors/http_{status}")
+        elif failure.check(IgnoreRequest):
+            logger.info("%s %s: skipped (%s)", kind, request.url, failure.value)
+            self._count("sxcrawl/ignored")
+        else:
+            logger.warning("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
+            self._count(f"sxcrawl/errors/{failure.type.__name__}")
