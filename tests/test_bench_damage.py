@@ -19,6 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import damage
+from bench.bench_repair import (
+    Chain,
+    build_chains,
+    concatenated,
+    evaluate,
+    first_difference,
+)
+from bench.bench_repair import main as bench_main
 from bench.damage import (
     GBK,
     PUNCTUATION_TO_ASCII,
@@ -349,3 +357,63 @@ def test_split_body_cuts_a_long_quotation_at_its_sentences() -> None:
     assert "".join(passages) == body
     assert all(MIN_CHARS <= len(passage) <= MAX_CHARS for passage in passages)
     assert all(passage.endswith(("。", "”")) for passage in passages)
+
+
+# --- the benchmark's own scoring -----------------------------------------------------------
+
+
+def _chain(name: str) -> Chain:
+    return next(chain for chain in build_chains(load_passages()) if chain.name == name)
+
+
+def test_evaluate_scores_a_perfect_and_a_null_repair() -> None:
+    passages = load_passages()[:40]
+    chain = _chain("gbk-as-latin1")
+    answers = {chain.damage(p, i): p.simplified for i, p in enumerate(passages)}
+    perfect = evaluate(chain, passages, answers.__getitem__)
+    assert (perfect.passages, perfect.exact, perfect.mean_cer) == (40, 40, 0.0)
+    assert perfect.passed()
+    null = evaluate(chain, passages, lambda text: text, examples=2)
+    assert null.exact == 0
+    assert null.mean_cer > 1.0
+    assert not null.passed()
+    assert len(null.failures) == 2
+
+
+def test_evaluate_counts_a_crashing_repair_as_misses() -> None:
+    passages = load_passages()[:5]
+
+    def crash(text: str) -> str:
+        raise RuntimeError("not yet")
+
+    result = evaluate(_chain("utf8-as-cp1252"), passages, crash)
+    assert (result.passages, result.errors, result.exact) == (5, 5, 0)
+    assert "RuntimeError: not yet" in result.first_error
+
+
+def test_evaluate_sets_the_farm_passages_with_misaligned_matches_apart() -> None:
+    passages = load_passages()
+    chain = _chain("farm, user-defined dropped")
+    result = evaluate(chain, passages, lambda text: text, examples=3)
+    assert 0 < result.hard < result.passages
+    assert all(damaged != expected for damaged, expected, _ in result.failures)
+    assert any("?" in damaged for damaged, _, _ in result.failures)
+
+
+def test_first_difference_and_throughput_text() -> None:
+    assert first_difference("市属国有企业改革", "市属国衅企业改革") == (
+        "市属国有企业改革",
+        "市属国衅企业改革",
+    )
+    text = concatenated(["一" * 40] * 300, size=1000)
+    assert 1000 <= len(text) < 1100
+    assert text.count("\n") == len(text) // 41
+
+
+def test_bench_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench_main(["repair", "--chain=gbk-as-cp1252", "--runs=1", "--examples=1"]) == 0
+    out = capsys.readouterr().out
+    assert "gbk-as-cp1252" in out
+    assert "clean passages unchanged" not in out
+    for label in ("clean simplified", "clean traditional", "damaged"):
+        assert f"throughput, {label}" in out

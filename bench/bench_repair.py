@@ -1,0 +1,439 @@
+"""Synthetic damage benchmark for ``cleaning.repair_text``.
+
+Every clean passage of ``bench/passages/`` is damaged through every chain of
+``bench/damage.py`` and repaired; per chain the benchmark prints the share of
+passages restored exactly and the mean character error rate (CER: Levenshtein
+distance divided by the expected length), each beside the target of issue 2
+with a pass/fail mark, and a few failures (expected vs got). Then the share of
+clean passages left unchanged (simplified: output == input; traditional:
+output == its simplified original) and the throughput of ``repair_text`` on
+clean simplified, clean traditional and damaged text, single process.
+
+Run it with ``make bench ARGS=repair`` or ``python bench/run.py repair``;
+options (``--name=value`` form, so ``bench/run.py`` passes them through):
+``--examples=N`` failures shown per chain (default 3), ``--chain=NAME``
+only the chains whose name contains NAME, ``--runs=N`` timing runs, best of.
+The figures are printed, never asserted; the test suite checks the repairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import random
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import damage  # noqa: E402  (the project root is put on the path just above)
+from bench.passages.corpus import Passage, load_passages  # noqa: E402
+
+#: Seed of the farm tables; one fixed seed keeps figures comparable across runs.
+FARM_SEED = 20220222
+
+#: Number of different farm tables; passage i uses table i mod FARM_TABLES, so
+#: the benchmark sees several farms' choices of characters, not one.
+FARM_TABLES = 3
+
+#: Size of the throughput texts: "a few thousand characters" of concatenated
+#: passages, enough to time above the clock's resolution, small enough to
+#: keep the whole benchmark within about two minutes.
+THROUGHPUT_CHARS = 6000
+
+#: Timing runs per throughput figure (the best one is reported: the others
+#: measure the machine's other work).
+TIMING_RUNS = 5
+
+#: Speed targets of issue 2, in bytes of UTF-8 per second, per core.
+SPEED_TARGETS = {
+    "clean simplified": 3_000_000,
+    "clean traditional": 800_000,
+    "damaged": 200_000,
+}
+
+EXAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What issue 2 asks of a chain: a floor on exact restorations, a ceiling on mean CER."""
+
+    min_exact: float | None = None
+    max_cer: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """A damage chain: how to damage a passage and what its repair must give back."""
+
+    name: str
+    damage: Callable[[Passage, int], str]
+    target: Target
+    note: str
+    expected: Callable[[Passage], str] = lambda passage: passage.simplified
+    #: The same damage without its hard part (for the farm: readings at
+    #: character boundaries only), to count and show the hard passages apart.
+    easy: Callable[[Passage, int], str] | None = None
+
+
+@dataclass(slots=True)
+class Result:
+    """Figures of one chain over the passages."""
+
+    chain: Chain
+    passages: int = 0
+    exact: int = 0
+    cer_sum: float = 0.0
+    damaged: int = 0
+    hard: int = 0
+    hard_exact: int = 0
+    errors: int = 0
+    first_error: str = ""
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def exact_share(self) -> float:
+        return self.exact / self.passages if self.passages else 0.0
+
+    @property
+    def mean_cer(self) -> float:
+        return self.cer_sum / self.passages if self.passages else 0.0
+
+    def passed(self) -> bool:
+        target = self.chain.target
+        return (target.min_exact is None or self.exact_share >= target.min_exact) and (
+            target.max_cer is None or self.mean_cer <= target.max_cer
+        )
+
+
+def cer(got: str, expected: str) -> float:
+    """Character error rate: edit distance over the expected length."""
+    return Levenshtein.distance(got, expected) / max(1, len(expected))
+
+
+def farm_tables(passages: Sequence[Passage]) -> list[dict[str, str]]:
+    """FARM_TABLES farm tables over the traditional passages, seeded by FARM_SEED."""
+    traditional = [passage.traditional for passage in passages]
+    return [
+        damage.build_farm_table(traditional, random.Random(FARM_SEED + index))
+        for index in range(FARM_TABLES)
+    ]
+
+
+def build_chains(passages: Sequence[Passage]) -> list[Chain]:
+    """Every chain of the benchmark, with the targets of issue 2."""
+    tables = farm_tables(passages)
+
+    def farm(keep: bool) -> Callable[[Passage, int], str]:
+        def run(passage: Passage, index: int) -> str:
+            table = tables[index % len(tables)]
+            return damage.farm_damage(passage.traditional, table, keep_user_defined=keep)
+
+        return run
+
+    def residue(passage: Passage, index: int) -> str:
+        return damage.pinyin_residue(passage.traditional, tables[index % len(tables)])
+
+    def simplified(func: Callable[[str], str]) -> Callable[[Passage, int], str]:
+        return lambda passage, _index: func(passage.simplified)
+
+    lossless = Target(min_exact=0.99)
+    return [
+        Chain("clean simplified", simplified(str), Target(min_exact=1.0), "must stay unchanged"),
+        Chain(
+            "clean traditional",
+            lambda passage, _index: passage.traditional,
+            Target(min_exact=1.0),
+            "only converted to simplified",
+        ),
+        Chain("gbk-as-latin1", simplified(damage.gbk_as_latin1), lossless, "lossless"),
+        Chain("gbk-as-cp1252", simplified(damage.gbk_as_cp1252), lossless, "lossless"),
+        Chain("utf8-as-cp1252", simplified(damage.utf8_as_cp1252), lossless, "lossless"),
+        Chain(
+            "big5-as-gbk",
+            lambda passage, _index: damage.big5_as_gbk(passage.traditional),
+            lossless,
+            "lossless; traditional in",
+        ),
+        Chain("utf8-as-latin1", simplified(damage.utf8_as_latin1), Target(), "lossless"),
+        Chain("gbk-as-mixed-utf8", simplified(damage.gbk_as_mixed), Target(), "ǰÑÔ for 前言"),
+        Chain("utf8-as-gbk", simplified(damage.utf8_as_gbk), Target(max_cer=0.01), "partly lossy"),
+        Chain("gbk-as-big5", simplified(damage.gbk_as_big5), Target(), "partly lossy"),
+        Chain("pinyin-residue", residue, Target(), "farm table, no misaligned match"),
+        Chain(
+            "farm, user-defined kept",
+            farm(True),
+            Target(min_exact=0.93, max_cer=0.003),
+            "misaligned GBK, private-use characters kept",
+            easy=residue,
+        ),
+        Chain(
+            "farm, user-defined dropped",
+            farm(False),
+            Target(min_exact=0.80, max_cer=0.01),
+            "misaligned GBK, bytes dropped",
+            easy=residue,
+        ),
+    ]
+
+
+def evaluate(
+    chain: Chain,
+    passages: Sequence[Passage],
+    repair: Callable[[str], str],
+    *,
+    examples: int = EXAMPLES,
+) -> Result:
+    """Damage every passage through ``chain``, repair it, and score the output.
+
+    A passage the chain cannot damage (text Big5 cannot encode) is left out;
+    a repair that raises counts as a miss whose output is the damaged text.
+    The examples of failures show hard passages (see ``Chain.easy``) first.
+    """
+    result = Result(chain)
+    easy_failures: list[tuple[str, str, str]] = []
+    started = time.perf_counter()
+    for index, passage in enumerate(passages):
+        try:
+            damaged = chain.damage(passage, index)
+        except UnicodeEncodeError:
+            continue
+        expected = chain.expected(passage)
+        try:
+            got = repair(damaged)
+        except Exception:  # the repair is a work in progress: a crash is one miss
+            result.errors += 1
+            result.first_error = result.first_error or traceback.format_exc(limit=-3)
+            got = damaged
+        hard = chain.easy is not None and damaged != chain.easy(passage, index)
+        result.passages += 1
+        result.damaged += damaged != expected
+        result.hard += hard
+        result.cer_sum += cer(got, expected)
+        if got == expected:
+            result.exact += 1
+            result.hard_exact += hard
+        elif hard and len(result.failures) < examples:
+            result.failures.append((damaged, expected, got))
+        elif len(easy_failures) < examples:
+            easy_failures.append((damaged, expected, got))
+    result.failures = (result.failures + easy_failures)[:examples]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Throughput:
+    """Best-of-runs speed of the repair over one text."""
+
+    label: str
+    chars: int
+    utf8_bytes: int
+    seconds: float
+
+    @property
+    def chars_per_second(self) -> float:
+        return self.chars / self.seconds if self.seconds else float("inf")
+
+    @property
+    def bytes_per_second(self) -> float:
+        return self.utf8_bytes / self.seconds if self.seconds else float("inf")
+
+
+def concatenated(texts: Sequence[str], size: int = THROUGHPUT_CHARS) -> str:
+    """Texts joined as paragraphs until the result reaches ``size`` characters."""
+    chosen: list[str] = []
+    total = 0
+    for text in texts:
+        if total >= size:
+            break
+        chosen.append(text)
+        total += len(text) + 1
+    return "\n".join(chosen)
+
+
+def time_repair(label: str, text: str, repair: Callable[[str], str], runs: int) -> Throughput:
+    """Best of ``runs`` timings of ``repair(text)``."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        repair(text)
+        best = min(best, time.perf_counter() - started)
+    return Throughput(label, len(text), len(text.encode("utf-8")), best)
+
+
+def damaged_mix(chains: Sequence[Chain], passages: Sequence[Passage]) -> list[str]:
+    """Damaged passages taking the damaging chains in turn (clean chains left out)."""
+    damaging = [chain for chain in chains if not chain.name.startswith("clean")]
+    texts = []
+    for index, passage in enumerate(passages):
+        chain = damaging[index % len(damaging)]
+        try:
+            texts.append(chain.damage(passage, index))
+        except UnicodeEncodeError:
+            continue
+    return texts
+
+
+#: Characters of context shown around the first difference of a failure.
+CONTEXT = 12
+
+#: Characters of a damaged passage shown beside a failure.
+CLIP = 60
+
+
+def first_difference(expected: str, got: str) -> tuple[str, str]:
+    """The first differing stretch of ``expected`` and ``got``, with CONTEXT around it."""
+    matcher = difflib.SequenceMatcher(None, expected, got, autojunk=False)
+    for tag, start, end, got_start, got_end in matcher.get_opcodes():
+        if tag != "equal":
+            return (
+                expected[max(0, start - CONTEXT) : end + CONTEXT],
+                got[max(0, got_start - CONTEXT) : got_end + CONTEXT],
+            )
+    return expected, got
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CLIP else text[:CLIP] + "…"
+
+
+def _mark(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
+
+
+def _share(value: float) -> str:
+    return f"{value * 100:6.1f}%"
+
+
+def print_results(results: Sequence[Result]) -> None:
+    """The per-chain table, then the examples of failures."""
+    print(
+        f"{'chain':<28}{'passages':>9}{'damaged':>9}{'exact':>9}  {'target':<12}"
+        f"{'mean CER':>9}  {'target':<14}{'s':>6}  note"
+    )
+    for result in results:
+        target = result.chain.target
+        exact_target = (
+            f">={target.min_exact * 100:.0f}% {_mark(result.exact_share >= target.min_exact)}"
+            if target.min_exact is not None
+            else "-"
+        )
+        cer_target = (
+            f"<={target.max_cer:.3f} {_mark(result.mean_cer <= target.max_cer)}"
+            if target.max_cer is not None
+            else "-"
+        )
+        print(
+            f"{result.chain.name:<28}{result.passages:>9}{result.damaged:>9}"
+            f"{_share(result.exact_share):>9}  {exact_target:<12}{result.mean_cer:>9.4f}  "
+            f"{cer_target:<14}{result.seconds:>6.1f}  {result.chain.note}"
+        )
+    for result in results:
+        if result.chain.easy is not None:
+            share = result.hard_exact / result.hard if result.hard else 0.0
+            print(
+                f"{result.chain.name}: {result.hard} passages with a misaligned match, "
+                f"{_share(share).strip()} of them restored exactly"
+            )
+    for result in results:
+        if result.errors:
+            print(f"\n{result.chain.name}: repair_text raised on {result.errors} passages; first:")
+            print(result.first_error.rstrip())
+        if result.failures:
+            print(f"\n{result.chain.name}: {result.passages - result.exact} not restored, e.g.")
+            for damaged, expected, got in result.failures:
+                want, have = first_difference(expected, got)
+                print(f"  damaged  {_clip(damaged)!r}")
+                print(f"  expected {_clip(want)!r}")
+                print(f"  got      {_clip(have)!r}")
+
+
+def print_unchanged(results: Sequence[Result]) -> None:
+    """The share of clean passages the repair left as they were."""
+    for result in results:
+        if result.chain.name.startswith("clean"):
+            print(
+                f"clean passages unchanged, {result.chain.name[6:]}: "
+                f"{_share(result.exact_share).strip()} of {result.passages} "
+                f"(target 100%: {_mark(result.exact_share == 1.0)})"
+            )
+
+
+def print_throughput(figures: Sequence[Throughput]) -> None:
+    """Throughput figures with the speed targets of issue 2."""
+    for figure in figures:
+        target = SPEED_TARGETS[figure.label]
+        print(
+            f"throughput, {figure.label:<18} {figure.chars_per_second:>12,.0f} chars/s "
+            f"{figure.bytes_per_second / 1e6:>8.2f} MB/s UTF-8 "
+            f"(target >= {target / 1e6:g} MB/s: {_mark(figure.bytes_per_second >= target)}; "
+            f"{figure.chars} chars, best of runs {figure.seconds * 1000:.1f} ms)"
+        )
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/bench_repair.py", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--examples", type=int, default=EXAMPLES, help="failures shown per chain")
+    parser.add_argument("--chain", default="", help="only chains whose name contains this")
+    parser.add_argument("--runs", type=int, default=TIMING_RUNS, help="timing runs, best of")
+    args, _names = parser.parse_known_args(argv)
+    return args
+
+
+def main(argv: Sequence[str]) -> int:
+    from cleaning import repair_text
+    from cleaning.record import CLEANER_VERSION
+    from cleaning.repair import REPAIRS
+
+    args = parse_args(argv)
+    passages = load_passages()
+    chains = build_chains(passages)
+    print(
+        f"repair_text of cleaner {CLEANER_VERSION}, repairs in order: "
+        f"{', '.join(name for name, _ in REPAIRS) or '(none yet)'}"
+    )
+    print(f"{len(passages)} clean passages, {FARM_TABLES} farm tables (seed {FARM_SEED})\n")
+    selected = [chain for chain in chains if args.chain in chain.name]
+    results = [evaluate(chain, passages, repair_text, examples=args.examples) for chain in selected]
+    print_results(results)
+    print()
+    print_unchanged(results)
+
+    clean = [passage.simplified for passage in passages]
+    traditional = [passage.traditional for passage in passages]
+    texts = {
+        "clean simplified": concatenated(clean),
+        "clean traditional": concatenated(traditional),
+        "damaged": concatenated(damaged_mix(chains, passages)),
+    }
+    for text in texts.values():
+        try:
+            repair_text(text)
+        except Exception:  # warm-up only: evaluate() above already reported crashes
+            print("throughput: repair_text raises on the concatenated text; figures are partial")
+    figures = []
+    for label, text in texts.items():
+        try:
+            figures.append(time_repair(label, text, repair_text, args.runs))
+        except Exception as error:  # a crash is reported, not a benchmark abort
+            print(f"throughput, {label}: repair_text raised {error!r}")
+    print()
+    print_throughput(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
