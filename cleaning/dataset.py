@@ -79,9 +79,14 @@ ROW_GROUP_ROWS = 10_000
 #: single merge holds more than this many rows of one partition at once.
 FILE_ROWS = 100_000
 
-#: Rows a worker buffers before writing them to staging: bounds a worker's
-#: memory (~1 KB a row on the sample pages, so ~2 MB).
+#: Rows a worker buffers before writing them to staging itself (a large raw
+#: file): bounds a worker's memory (~5 KB a row on the sample pages: ~10 MB).
 SPILL_BATCH_ROWS = 2_000
+
+#: Rows the run gathers from workers before writing them to staging: few,
+#: large staging files (one per partition per flush) keep the merge fast;
+#: ~50 MB at the sample pages' ~5 KB a row.
+RUN_BATCH_ROWS = 10_000
 
 #: The state table: one row per raw file cleaned.
 STATE_SCHEMA = pa.schema(
@@ -280,12 +285,29 @@ def site_summary(root: Path) -> list[SiteSummary]:
 # --- staging: what workers write --------------------------------------------
 
 
-class SpillWriter:
-    """Buffers one worker's rows and writes them to staging in small batches.
+@dataclass(slots=True)
+class Batch:
+    """Rows not yet written, as Arrow tables: records by partition, and errors."""
 
-    Rows go to ``<spill_dir>/records/site=…/month=…/<task>-<n>.parquet`` and
-    ``<spill_dir>/errors/<task>-<n>.parquet``; ``spills`` lists the files
-    written, which the run merges into the next version.
+    records: dict[tuple[str, str], list[pa.Table]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    errors: list[pa.Table] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        tables = [t for ts in self.records.values() for t in ts] + self.errors
+        return sum(t.num_rows for t in tables)
+
+
+class SpillWriter:
+    """Buffers rows and writes them to staging, one file per partition per flush.
+
+    A worker buffers the rows of one raw file and hands them back to the run
+    as a ``Batch`` (``take_batch``), spilling to disk itself only when the
+    file is large; the run gathers batches and writes them when its buffer
+    is full. Files go to ``<spill_dir>/records/site=…/month=…/<task>-<n>.parquet``
+    and ``<spill_dir>/errors/<task>-<n>.parquet``; ``spills`` lists them.
     """
 
     def __init__(self, spill_dir: Path, task: str, batch_rows: int = SPILL_BATCH_ROWS) -> None:
@@ -294,42 +316,57 @@ class SpillWriter:
         self._batch_rows = batch_rows
         self._records: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
         self._errors: list[dict[str, object]] = []
+        self._batch = Batch()
         self._buffered = 0
         self._serial = 0
         self.spills = Spills()
 
     def add_record(self, record: Record) -> None:
         self._records[(record.site, month_of(record.published_at))].append(record.to_row())
-        self._count_one()
+        self._count(1)
 
     def add_error(self, row: Mapping[str, object]) -> None:
         self._errors.append(dict(row))
-        self._count_one()
+        self._count(1)
 
-    def _count_one(self) -> None:
-        self._buffered += 1
+    def add_batch(self, batch: Batch) -> None:
+        for key, tables in batch.records.items():
+            self._batch.records[key].extend(tables)
+        self._batch.errors.extend(batch.errors)
+        self._count(batch.rows)
+
+    def _count(self, rows: int) -> None:
+        self._buffered += rows
         if self._buffered >= self._batch_rows:
             self.flush()
 
-    def flush(self) -> None:
-        """Write every buffered row to staging."""
-        for (site, month), rows in self._records.items():
-            path = self._write(
-                self._dir / RECORDS / partition_path(site, month), rows, RECORD_SCHEMA
-            )
-            self.spills.records[(site, month)].append(path)
+    def take_batch(self) -> Batch:
+        """Every buffered row, as tables, leaving the buffer empty."""
+        batch = self._batch
+        for key, rows in self._records.items():
+            batch.records[key].append(pa.Table.from_pylist(rows, schema=RECORD_SCHEMA))
         if self._errors:
-            self.spills.errors.append(self._write(self._dir / ERRORS, self._errors, ERROR_SCHEMA))
+            batch.errors.append(pa.Table.from_pylist(self._errors, schema=ERROR_SCHEMA))
         self._records = defaultdict(list)
         self._errors = []
+        self._batch = Batch()
         self._buffered = 0
+        return batch
 
-    def _write(self, directory: Path, rows: list[dict[str, object]], schema: pa.Schema) -> Path:
+    def flush(self) -> None:
+        """Write every buffered row to staging."""
+        batch = self.take_batch()
+        for (site, month), tables in batch.records.items():
+            directory = self._dir / RECORDS / partition_path(site, month)
+            self.spills.records[(site, month)].append(self._write(directory, tables))
+        if batch.errors:
+            self.spills.errors.append(self._write(self._dir / ERRORS, batch.errors))
+
+    def _write(self, directory: Path, tables: list[pa.Table]) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{self._task}-{self._serial}.parquet"
         self._serial += 1
-        table = pa.Table.from_pylist(rows, schema=schema)
-        pq.write_table(table, path, compression=SPILL_COMPRESSION)
+        pq.write_table(pa.concat_tables(tables), path, compression=SPILL_COMPRESSION)
         return path
 
 

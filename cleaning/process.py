@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaning.dataset import (
+    RUN_BATCH_ROWS,
     STAGING,
+    Batch,
     DatasetLocked,
     ProcessedFile,
     Spills,
@@ -114,6 +116,7 @@ class FileResult:
     errors: Counter[str] = field(default_factory=Counter)
     repairs: Counter[str] = field(default_factory=Counter)
     spills: Spills = field(default_factory=Spills)
+    batch: Batch = field(default_factory=Batch)
 
 
 @dataclass(slots=True)
@@ -218,13 +221,17 @@ def _run_locked(
         return
     logger.info("cleaning %d raw files with %s workers", len(tasks), options.workers or "auto")
     spills = Spills()
+    gathered = SpillWriter(tasks[0].spill_dir, "run", RUN_BATCH_ROWS)
     new_state = dict(state)
     for result in _clean_all(tasks, options.workers or default_workers(), lock_fd):
         stats.add(result)
         spills.extend(result.spills)
+        gathered.add_batch(result.batch)
         new_state[result.processed.raw_file] = result.processed
         if on_file is not None:
             on_file(result)
+    gathered.flush()
+    spills.extend(gathered.spills)
     replaced = frozenset(t.raw_file for t in tasks if t.raw_file in state)
     run_id = tasks[0].spill_dir.parent.name
     mode = "reprocess" if base is None else "process"
@@ -350,7 +357,6 @@ def clean_file(task: FileTask) -> FileResult:
         records += 1
         repairs.update(record.repairs)
         writer.add_record(_placed(record, item))
-    writer.flush()
     processed = ProcessedFile(
         task.raw_file,
         task.size,
@@ -360,7 +366,7 @@ def clean_file(task: FileTask) -> FileResult:
         records,
         documents - records,
     )
-    return FileResult(processed, errors, repairs, writer.spills)
+    return FileResult(processed, errors, repairs, writer.spills, writer.take_batch())
 
 
 def _placed(record: Record, document: RawDocument) -> Record:
@@ -399,6 +405,6 @@ def _crashed_result(task: FileTask) -> FileResult:
     failure = RawFailure(task.raw_file, None, WORKER_CRASHED, "the worker process died")
     writer = SpillWriter(task.spill_dir, f"{task.name}-crashed")
     writer.add_error(_error_row(failure))
-    writer.flush()
     processed = ProcessedFile(task.raw_file, task.size, task.mtime_ns, CLEANER_VERSION, 1, 0, 1)
-    return FileResult(processed, Counter({WORKER_CRASHED: 1}), Counter(), writer.spills)
+    errors = Counter({WORKER_CRASHED: 1})
+    return FileResult(processed, errors, Counter(), writer.spills, writer.take_batch())

@@ -1,0 +1,153 @@
+"""Throughput and memory of ``python -m cleaning process`` over a sample archive.
+
+Builds WARC archives from the bundled sample articles (each repeated under
+distinct URLs, 50 pages a file, as the crawler's files hold), then cleans
+them with one worker and with every core, each run in a fresh process, and
+prints pages per second (overall and per core), the split between cleaning
+and writing the dataset, and peak memory (the run's own and its workers').
+A larger archive is run too: peak memory must not grow with its size.
+
+Usage: ``python bench/bench_process.py [--pages N] [--large N]`` (or
+``make bench ARGS=process``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "data" / "samples"
+sys.path.insert(0, str(REPO))
+
+from cleaning.process import default_workers  # noqa: E402
+from cleaning.rawio import write_warc  # noqa: E402
+from cleaning.record import RawDocument  # noqa: E402
+
+#: Pages per WARC file: about what one crawl of one source writes.
+PAGES_PER_FILE = 50
+
+#: The issue's targets, printed beside the figures.
+TARGET_PAGES_PER_CORE = 300
+TARGET_PEAK_MB = 1024
+
+# Runs one process in a fresh interpreter and prints its figures as JSON.
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from cleaning.process import ProcessOptions, run
+data, workers = Path(sys.argv[1]), int(sys.argv[2])
+marks = {}
+def on_start(files, size):
+    marks["start"] = time.perf_counter()
+def on_file(result):
+    marks["cleaned"] = time.perf_counter()
+started = time.perf_counter()
+stats = run(ProcessOptions(raw=(data / "raw",), out=data / "clean", workers=workers),
+            on_start=on_start, on_file=on_file)
+print(json.dumps({
+    "seconds": time.perf_counter() - started,
+    "clean_seconds": marks["cleaned"] - marks["start"],
+    "documents": stats.documents,
+    "records": stats.records,
+    "errors": sum(stats.errors.values()),
+    "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+}))
+"""
+
+
+def sample_articles() -> list[RawDocument]:
+    """The sample mirror's article pages with the Content-Type their server sends."""
+    pages = []
+    for entry in json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8")):
+        if entry["kind"] != "article":
+            continue
+        host, _, path = entry["url"].removeprefix("http://").partition("/")
+        mirror = tomllib.loads((SAMPLES / "mirror" / f"{host}.toml").read_text(encoding="utf-8"))
+        served = mirror.get("paths", {}).get("/" + path, {})
+        content_type = served.get("content_type", mirror["defaults"]["content_type"])
+        body = (SAMPLES / entry["file"]).read_bytes()
+        pages.append(RawDocument(body, entry["url"], {"Content-Type": content_type}))
+    return pages
+
+
+def build_archive(data: Path, pages: int) -> int:
+    """``pages`` sample pages (repeated under distinct URLs) in WARC files under data/raw."""
+    articles = sample_articles()
+    raw = data / "raw" / "bench"
+    raw.mkdir(parents=True)
+    documents = [
+        RawDocument(a.body, f"{a.url}?copy={n // len(articles)}", a.headers)
+        for n, a in ((n, articles[n % len(articles)]) for n in range(pages))
+    ]
+    for start in range(0, len(documents), PAGES_PER_FILE):
+        batch = documents[start : start + PAGES_PER_FILE]
+        write_warc(raw / f"bench-{start // PAGES_PER_FILE:05d}.warc.gz", batch)
+    return sum(len(d.body) for d in documents)
+
+
+def measure(archive: Path, workers: int, scratch: Path) -> dict[str, float]:
+    """One fresh ``process`` of the archive with ``workers`` workers."""
+    data = scratch / f"run-{workers}-{archive.name}"
+    data.mkdir()
+    (data / "raw").symlink_to(archive / "raw")
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(data), str(workers)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(label: str, workers: int, figures: dict[str, float]) -> None:
+    pages = figures["documents"]
+    rate = pages / figures["seconds"]
+    clean_rate = pages / figures["clean_seconds"]
+    write_ms = (figures["seconds"] - figures["clean_seconds"]) * 1000 / max(pages, 1)
+    peak = max(figures["self_kb"], figures["children_kb"]) / 1024
+    print(
+        f"{label:<22} {workers:>2} workers  {pages:>6,.0f} pages  {figures['seconds']:6.1f} s  "
+        f"{rate:7.0f} pages/s  {rate / workers:6.0f} /s/core  "
+        f"(cleaning {clean_rate:5.0f} pages/s, merge+write {write_ms:.3f} ms/page)  "
+        f"peak {figures['self_kb'] / 1024:5.0f} MB run, {figures['children_kb'] / 1024:5.0f} MB "
+        f"worker  [{'ok' if peak < TARGET_PEAK_MB else 'OVER'} < {TARGET_PEAK_MB} MB]"
+    )
+    if figures["errors"]:
+        print(f"{'':<22} ({figures['errors']:.0f} pages failed: see the errors table)")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000, help="pages in the archive")
+    parser.add_argument("--large", type=int, default=8000, help="pages in the larger archive")
+    # Under bench/run.py the arguments include run.py's own (benchmark names).
+    args, _ = parser.parse_known_args(argv)
+    cores = default_workers()
+    with tempfile.TemporaryDirectory(prefix="bench-process-") as tmp:
+        scratch = Path(tmp)
+        small = scratch / "small"
+        size = build_archive(small, args.pages)
+        print(f"archive: {args.pages:,} sample pages, {size / 1e6:.1f} MB, {PAGES_PER_FILE} a file")
+        one = measure(small, 1, scratch)
+        report("one worker", 1, one)
+        every = measure(small, cores, scratch)
+        report("every core", cores, every)
+        speedup = (every["documents"] / every["seconds"]) / (one["documents"] / one["seconds"])
+        print(f"speed-up with {cores} workers: {speedup:.2f}x (linear: {cores}x)")
+        large = scratch / "large"
+        build_archive(large, args.large)
+        report("larger archive", cores, measure(large, cores, scratch))
+    print(f"target: >= {TARGET_PAGES_PER_CORE} pages/s per core, peak < {TARGET_PEAK_MB} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
