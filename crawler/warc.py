@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import zlib
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -172,31 +171,46 @@ class WarcArchive:
         self._fh = self._writer = self._path = None
 
 
+def _end_of_whole_members(path: Path) -> int:
+    """Offset just past the last gzip member of ``path`` that is complete (CRC checked).
+
+    Each WARC record is one gzip member; a member cut short by a kill never
+    reaches its end-of-stream, so everything from its first byte is dropped.
+    """
+    data = path.read_bytes()
+    offset = good_end = 0
+    while offset < len(data):
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            inflater.decompress(data[offset:])
+        except zlib.error:
+            break
+        if not inflater.eof:
+            break
+        offset = len(data) - len(inflater.unused_data)
+        good_end = offset
+    return good_end
+
+
 def recover_open_files(directory: Path) -> list[Path]:
     """Finish the ``*.warc.gz.open`` files a killed crawl left: cut, rename, return them.
 
-    Each is cut after its last record that reads back whole, then renamed to
+    Each is cut after its last complete record (gzip member), then renamed to
     its final name. Run only while holding the crawl lock: an ``.open`` file
     is then never one that another crawl is still writing.
     """
     recovered = []
     for path in sorted(directory.glob(f"*/*.warc.gz{OPEN_SUFFIX}")):
-        good_end = 0
-        with path.open("rb") as fh:
-            iterator = ArchiveIterator(fh)
-            try:
-                for record in iterator:
-                    record.content_stream().read()
-                    good_end = iterator.get_record_offset() + iterator.get_record_length()
-            except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-                logger.warning("%s: cut after byte %d: %s", path, good_end, exc)
+        good_end = _end_of_whole_members(path)
         final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
         if good_end == 0:
             logger.warning("%s: no complete record, removed", path)
             path.unlink()
             continue
-        with path.open("r+b") as fh:
-            fh.truncate(good_end)
+        if good_end < path.stat().st_size:
+            logger.warning("%s: cut after byte %d (a record was half written)", path, good_end)
+            with path.open("r+b") as fh:
+                fh.truncate(good_end)
         os.replace(path, final)
         logger.warning("recovered %s from an interrupted crawl", final)
         recovered.append(final)
