@@ -192,6 +192,16 @@ FURNITURE_STARTS = (
     "联系我们",
     "联系方式",
     "友情链接",
+    "点击上方",
+    "点击蓝字",
+    "长按二维码",
+    "长按识别",
+    "扫码关注",
+    "关注我们",
+    "打开APP",
+    "下载APP",
+    "展开全文",
+    "阅读原文",
 )
 _FURNITURE_START = re.compile(r"^[\s*【\[(（]*" + _alternation(*FURNITURE_STARTS), re.IGNORECASE)
 
