@@ -1,0 +1,315 @@
+"""The crawl end to end: the sample server on 127.0.0.1, real crawls, real WARC files.
+
+Every crawl runs ``python -m crawler crawl --mirror <server>`` in a child
+process, as cron would, with politeness delays turned off through settings.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.sampleserver import SampleServer
+from crawler.summary import EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+FAST = [
+    "--set",
+    "DOWNLOAD_DELAY=0",
+    "--set",
+    "AUTOTHROTTLE_ENABLED=false",
+    "--set",
+    "SXCRAWL_RETRY_BACKOFF=0",
+]
+# Longest a crawl of the sample mirror may take before the test gives up.
+CRAWL_TIMEOUT = 120
+
+
+def crawl_command(server: SampleServer, data: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "crawler",
+        "crawl",
+        "--mirror",
+        server.url,
+        "--data-dir",
+        str(data),
+        *extra,
+    ]
+
+
+def crawl(server: SampleServer, data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        crawl_command(server, data, *FAST, *extra),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_TIMEOUT,
+    )
+
+
+def sample_articles() -> dict[str, Path]:
+    """Every article the crawl must archive (URL -> served file): all but robots-disallowed."""
+    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    return {
+        e["url"]: SAMPLES / e["file"]
+        for e in manifest
+        if e["kind"] == "article" and "robots-disallowed" not in e["cases"]
+    }
+
+
+def archive(data: Path) -> list[dict[str, object]]:
+    """Every record of every closed WARC file under ``data/raw``, read back with warcio."""
+    out = []
+    for path in sorted((data / "raw").glob("*/*.warc.gz")):
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                out.append(
+                    {
+                        "file": path,
+                        "type": record.rec_type,
+                        "url": record.rec_headers.get_header("WARC-Target-URI"),
+                        "id": record.rec_headers.get_header("WARC-Record-ID"),
+                        "concurrent": record.rec_headers.get_header("WARC-Concurrent-To"),
+                        "source": record.rec_headers.get_header("WARC-Source"),
+                        "content_type": record.http_headers.get_header("Content-Type")
+                        if record.http_headers
+                        else None,
+                        "body": record.raw_stream.read(),
+                    }
+                )
+    return out
+
+
+def responses(data: Path) -> collections.Counter[str]:
+    return collections.Counter(r["url"] for r in archive(data) if r["type"] == "response")
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """One server; a first crawl, its request log; a second crawl, its request log."""
+    data = tmp_path_factory.mktemp("crawl")
+    with SampleServer() as server:
+        first = crawl(server, data)
+        first_log = server.requests
+        second = crawl(server, data)
+        second_log = server.requests[len(first_log) :]
+    return data, first, first_log, second, second_log
+
+
+def test_every_sample_article_is_archived_once_byte_for_byte(crawled):
+    data, first, *_ = crawled
+    assert first.returncode == EXIT_OK, first.stderr[-2000:]
+    records = archive(data)
+    bodies = {r["url"]: r["body"] for r in records if r["type"] == "response"}
+    counts = collections.Counter(r["url"] for r in records if r["type"] == "response")
+    expected = sample_articles()
+    assert len(expected) >= 30
+    assert set(counts) == set(expected)
+    assert set(counts.values()) == {1}
+    for url, file in expected.items():
+        assert bodies[url] == file.read_bytes(), url
+
+
+def test_warc_files_read_back_with_pairs_and_headers_as_served(crawled):
+    data, *_ = crawled
+    records = archive(data)
+    by_id = {r["id"]: r for r in records}
+    requests = [r for r in records if r["type"] == "request"]
+    assert len(requests) == len(sample_articles())
+    for request in requests:
+        assert by_id[request["concurrent"]]["url"] == request["url"]
+    wrong = "http://finews.withounder.com/xinhuacaijing/2022/07/18/NW202207182408350092.html"
+    response = next(r for r in records if r["type"] == "response" and r["url"] == wrong)
+    assert response["content_type"] == "text/html; charset=utf-8"
+    assert response["source"] == "finews"
+    assert {r["file"].parent.name for r in records} == {"finews", "zkycreaiw", "stzg", "twrepost"}
+    assert not list((data / "raw").glob("*/*.open"))
+
+
+def test_no_request_for_a_disallowed_path_or_another_domain(crawled):
+    _, _, first_log, _, second_log = crawled
+    hosts = {
+        "finews.withounder.com",
+        "www.zkycreaiw.com",
+        "www.stzg.example",
+        "news.twrepost.example",
+    }
+    for entry in first_log + second_log:
+        assert entry.host in hosts, entry
+        assert not entry.path.startswith("/drafts/"), entry
+    assert ("finews.withounder.com", "/robots.txt") in {(e.host, e.path) for e in first_log}
+
+
+def test_404_is_logged_not_archived_and_503_is_archived_after_its_retry(crawled):
+    data, _, first_log, *_ = crawled
+    missing = "http://www.zkycreaiw.com/news/show-1043.html"
+    assert missing not in responses(data)
+    log_text = "".join(p.read_text(encoding="utf-8") for p in (data / "logs").glob("*.log"))
+    assert f"article {missing}: HTTP 404, not archived" in log_text
+    flaky = [e.status for e in first_log if e.path == "/qiye/20201103/3917.html"]
+    assert flaky == [503, 200]
+    assert responses(data)["http://www.stzg.example/qiye/20201103/3917.html"] == 1
+    # The redirect: the old URL was asked for, the page is archived under its new one.
+    assert "http://www.zkycreaiw.com/news/show-1047.html" in responses(data)
+    assert "http://www.zkycreaiw.com/news/show.php?id=1047" not in responses(data)
+
+
+def test_summary_line_ends_the_output_and_the_log(crawled):
+    data, first, *_ = crawled
+    line = first.stdout.strip().splitlines()[-1]
+    n = len(sample_articles())
+    assert line.startswith("crawl finews+stzg+twrepost+zkycreaiw: ok; requests=")
+    assert f"articles_new={n} articles_skipped=0" in line
+    # 404s: the deleted story and the portal's missing robots.txt.
+    assert "404:2" in line and "503:1" in line
+    logs = sorted((data / "logs").glob("crawl-*.log"))
+    assert len(logs) == 2
+    assert line in logs[0].read_text(encoding="utf-8")
+
+
+def test_second_crawl_archives_nothing_and_fetches_each_listing_page_once(crawled):
+    data, _, first_log, second, second_log = crawled
+    assert second.returncode == EXIT_OK, second.stderr[-2000:]
+    assert "articles_new=0" in second.stdout
+    assert set(responses(data).values()) == {1}
+    article_urls = {u.split("/", 3)[3] for u in sample_articles()}
+    fetched_again = [e for e in second_log if e.path.lstrip("/") in article_urls]
+    assert fetched_again == []
+    listings = collections.Counter(
+        (e.host, e.path) for e in second_log if e.path != "/robots.txt" and e.status == 200
+    )
+    first_listings = {
+        (e.host, e.path)
+        for e in first_log
+        if e.path != "/robots.txt" and e.path.lstrip("/") not in article_urls and e.status == 200
+    }
+    assert set(listings) == first_listings
+    assert set(listings.values()) == {1}
+
+
+def test_full_crawl_fetches_every_article_again(tmp_path):
+    with SampleServer() as server:
+        assert crawl(server, tmp_path, "--source", "twrepost").returncode == EXIT_OK
+        again = crawl(server, tmp_path, "--source", "twrepost", "--full")
+    assert again.returncode == EXIT_OK
+    assert "articles_new=4" in again.stdout
+    assert set(responses(tmp_path).values()) == {2}
+
+
+def test_unknown_source_is_a_usage_error(tmp_path):
+    with SampleServer() as server:
+        result = crawl(server, tmp_path, "--source", "nosuch")
+    assert result.returncode == 2
+    assert "unknown source nosuch" in result.stderr
+
+
+def wait_for(predicate, what: str, limit: float = 60.0) -> None:
+    deadline = time.monotonic() + limit
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_sigterm_half_way_then_resume_archives_every_article_once(tmp_path):
+    # One request in flight per source and a small delay, so that SIGTERM finds
+    # requests still queued in JOBDIR.
+    slow = [
+        "--set",
+        "DOWNLOAD_DELAY=0.2",
+        "--set",
+        "DOWNLOAD_DELAY_JITTER=0",
+        "--set",
+        "CONCURRENT_REQUESTS=1",
+        "--set",
+        "AUTOTHROTTLE_ENABLED=false",
+        "--set",
+        "SXCRAWL_RETRY_BACKOFF=0",
+    ]
+    expected = sample_articles()
+    article_paths = {u.split("/", 3)[3] for u in expected}
+    with SampleServer() as server:
+        proc = subprocess.Popen(
+            crawl_command(server, tmp_path, *slow),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wait_for(
+            lambda: sum(r.path.lstrip("/") in article_paths for r in server.requests) >= 8,
+            "eight article requests",
+        )
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=CRAWL_TIMEOUT)
+        assert proc.returncode == EXIT_INTERRUPTED, err[-2000:]
+        assert "interrupted (run again to resume)" in out
+        first = responses(tmp_path)
+        assert 0 < len(first) < len(expected)
+        assert list((tmp_path / "state" / "jobs").iterdir())
+        resumed = subprocess.run(
+            crawl_command(server, tmp_path, *slow),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=CRAWL_TIMEOUT,
+        )
+    assert resumed.returncode == EXIT_OK, resumed.stderr[-2000:]
+    final = responses(tmp_path)
+    assert set(final) == set(expected)
+    assert set(final.values()) == {1}
+    log_text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").glob("*.log"))
+    assert "Resuming crawl" in log_text
+    assert not list((tmp_path / "state" / "jobs").iterdir())
+
+
+def test_two_make_crawl_at_once_the_second_exits_at_once(tmp_path):
+    with SampleServer() as server:
+        slow = f"--mirror {server.url} --data-dir {tmp_path} --set DOWNLOAD_DELAY=0.5"
+        env = {**os.environ, "MAKEFLAGS": ""}
+        first = subprocess.Popen(
+            ["make", "--no-print-directory", "crawl", f"ARGS={slow}"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        lock = tmp_path / "state" / "crawl.lock"
+        try:
+            wait_for(lambda: lock.exists() and lock.read_text().strip(), "the first crawl's lock")
+            second = subprocess.run(
+                ["make", "--no-print-directory", "crawl", f"ARGS={slow}"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=CRAWL_TIMEOUT,
+                env=env,
+            )
+            direct = subprocess.run(
+                crawl_command(server, tmp_path),
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=CRAWL_TIMEOUT,
+            )
+            assert first.poll() is None  # the first is still crawling
+        finally:
+            first.send_signal(signal.SIGTERM)
+            first.communicate(timeout=CRAWL_TIMEOUT)
+    assert "another crawl is running" in second.stderr
+    assert f"Error {EXIT_LOCKED}" in second.stderr  # make reports the crawl's own status
+    assert direct.returncode == EXIT_LOCKED
+    assert "not starting a second one" in direct.stderr
