@@ -12,7 +12,9 @@ clean simplified, clean traditional and damaged text, single process.
 Run it with ``make bench ARGS=repair`` or ``python bench/run.py repair``;
 options (``--name=value`` form, so ``bench/run.py`` passes them through):
 ``--examples=N`` failures shown per chain (default 3), ``--chain=NAME``
-only the chains whose name contains NAME, ``--runs=N`` timing runs, best of.
+only the chains whose name contains NAME, ``--runs=N`` timing runs, best of,
+``--passages=N`` only the first N passages, ``--chars=N`` size of the
+throughput texts.
 The figures are printed, never asserted; the test suite checks the repairs.
 """
 
@@ -389,6 +391,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--examples", type=int, default=EXAMPLES, help="failures shown per chain")
     parser.add_argument("--chain", default="", help="only chains whose name contains this")
     parser.add_argument("--runs", type=int, default=TIMING_RUNS, help="timing runs, best of")
+    parser.add_argument(
+        "--passages", type=int, default=0, help="only the first N passages (default: all)"
+    )
+    parser.add_argument(
+        "--chars", type=int, default=THROUGHPUT_CHARS, help="size of each throughput text"
+    )
     args, _names = parser.parse_known_args(argv)
     return args
 
@@ -401,6 +409,8 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     passages = load_passages()
     chains = build_chains(passages)
+    if args.passages > 0:
+        passages = passages[: args.passages]
     print(
         f"repair_text of cleaner {CLEANER_VERSION}, repairs in order: "
         f"{', '.join(name for name, _ in REPAIRS) or '(none yet)'}"
@@ -415,9 +425,9 @@ def main(argv: Sequence[str]) -> int:
     clean = [passage.simplified for passage in passages]
     traditional = [passage.traditional for passage in passages]
     texts = {
-        "clean simplified": concatenated(clean),
-        "clean traditional": concatenated(traditional),
-        "damaged": concatenated(damaged_mix(chains, passages)),
+        "clean simplified": concatenated(clean, args.chars),
+        "clean traditional": concatenated(traditional, args.chars),
+        "damaged": concatenated(damaged_mix(chains, passages), args.chars),
     }
     for text in texts.values():
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import doctest
+import functools
 import json
 import random
 import re
@@ -362,8 +363,13 @@ def test_split_body_cuts_a_long_quotation_at_its_sentences() -> None:
 # --- the benchmark's own scoring -----------------------------------------------------------
 
 
+@functools.cache
+def _chains() -> dict[str, Chain]:
+    return {chain.name: chain for chain in build_chains(load_passages())}
+
+
 def _chain(name: str) -> Chain:
-    return next(chain for chain in build_chains(load_passages()) if chain.name == name)
+    return _chains()[name]
 
 
 def test_evaluate_scores_a_perfect_and_a_null_repair() -> None:
@@ -411,9 +417,11 @@ def test_first_difference_and_throughput_text() -> None:
 
 
 def test_bench_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
-    assert bench_main(["repair", "--chain=gbk-as-cp1252", "--runs=1", "--examples=1"]) == 0
+    options = ["--chain=gbk-as-cp1252", "--runs=1", "--examples=1", "--passages=20", "--chars=500"]
+    assert bench_main(["repair", *options]) == 0
     out = capsys.readouterr().out
-    assert "gbk-as-cp1252" in out
+    assert "20 clean passages" in out
+    assert re.search(r"gbk-as-cp1252 +20 +20 ", out)
     assert "clean passages unchanged" not in out
     for label in ("clean simplified", "clean traditional", "damaged"):
         assert f"throughput, {label}" in out
