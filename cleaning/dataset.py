@@ -86,7 +86,7 @@ SPILL_BATCH_ROWS = 2_000
 #: Rows the run gathers from workers before writing them to staging: few,
 #: large staging files (one per partition per flush) keep the merge fast;
 #: ~50 MB at the sample pages' ~5 KB a row.
-RUN_BATCH_ROWS = 10_000
+RUN_BATCH_ROWS = 2_000
 
 #: The state table: one row per raw file cleaned.
 STATE_SCHEMA = pa.schema(

@@ -293,10 +293,12 @@ def _clean_all(tasks: list[FileTask], workers: int, lock_fd: int) -> Iterator[Fi
         ) as pool:
             futures = {pool.submit(clean_file, task): task for task in pending}
             for future in as_completed(futures):
+                # Dropped at once: a finished future holds its file's rows.
+                task = futures.pop(future)
                 try:
                     yield future.result()
                 except BrokenProcessPool:
-                    crashed.append(futures[future])
+                    crashed.append(task)
         pending = []
         for task in sorted(crashed, key=lambda t: t.name):
             if task.attempt >= MAX_ATTEMPTS:
