@@ -46,6 +46,7 @@ _READING = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒ
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u2009]+")
 
 
+@lru_cache(maxsize=4096)
 def match_view(line: str) -> str:
     """The line as patterns see it: readings dropped, keyword characters simplified.
 

@@ -2,8 +2,8 @@
 
 The order is the one browsers and Scrapy (w3lib) use: a byte-order mark, then
 the HTTP ``Content-Type`` charset, then ``<meta charset>`` /
-``http-equiv``, then statistical detection (chardet, on a bounded prefix,
-only when the declarations are missing or fail). Every candidate's result
+``http-equiv``, then the codecs Chinese pages use, then statistical
+detection (chardet, on a bounded prefix, only when all of those fail). Every candidate's result
 passes a plausibility check (share of common CJK characters among the
 non-ASCII ones, replacement characters) so that a wrong declaration is
 overruled: sites of this corpus say ``charset=utf-8`` and send GBK.
@@ -61,8 +61,8 @@ CODEC_ALIASES: Mapping[str, str] = {
     "ansi_x3.4-1968": "cp1252",
 }
 
-#: The encodings Chinese pages are served in; tried, after the declarations and
-#: chardet's guess, when none of those gives plausible text.
+#: The encodings Chinese pages are served in; tried when the declarations
+#: are missing or give no plausible text, before chardet.
 CHINESE_CODECS = ("utf-8", "gb18030", "big5hkscs")
 
 #: Byte-order marks, longest first (a UTF-32 LE mark starts like UTF-16 LE's).
@@ -83,9 +83,9 @@ META_SCAN_BYTES = 4096
 DETECT_PREFIX_BYTES = 16384
 
 #: Non-ASCII characters examined by the plausibility check: enough for a
-#: stable share (the shares below move by under 0.02 between 1,000 and all
-#: characters of the seeds), bounded so that a 20 MB page costs no more.
-PLAUSIBILITY_SAMPLE_CHARS = 2000
+#: stable share (the shares below move by under 0.03 between 600 and all
+#: characters of the seeds), few enough to cost 0.05 ms.
+PLAUSIBILITY_SAMPLE_CHARS = 600
 
 #: Where that sample is taken from: the start of the text, past the ASCII
 #: markup of a page's head (12 KB on the portal sample pages).
@@ -273,8 +273,9 @@ def decode(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded:
     Bytes that are valid UTF-8 (and not plain ASCII) are UTF-8 whatever the
     declarations say: GBK or Big5 text is almost never valid UTF-8 beyond a
     few characters, so this is the cheapest and surest overruling. Otherwise
-    the declared codecs are tried in order, then chardet's guess and the
-    Chinese codecs, each scored for plausibility.
+    the declared codecs are tried in order, then the Chinese codecs (the
+    first clean and plausible decode wins), and only then chardet's guess
+    (9 ms a page) and a lossy UTF-8, the most plausible of all winning.
 
     Raises ``UndecodableDocument`` when no codec gives plausible text.
     """
@@ -309,10 +310,17 @@ def decode(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded:
             return result[0]
         logger.info("charset: declared %s is not plausible (%.2f)", codec, result[1])
         best = max(best, result, key=_score) if best else result
-    fallbacks = [(_detect(body), "detected"), *((c, "fallback") for c in CHINESE_CODECS)]
-    fallbacks.append(("utf-8", "fallback"))
+    for codec in CHINESE_CODECS:
+        if codec in tried:
+            continue
+        tried.add(codec)
+        result = _try(body, codec, "fallback")
+        if result and not result[0].replaced and result[1] >= MIN_PLAUSIBLE_SHARE:
+            return result[0]
+        if result:
+            best = max(best, result, key=_score) if best else result
     tried.discard("utf-8")
-    for codec, evidence in fallbacks:
+    for codec, evidence in ((_detect(body), "detected"), ("utf-8", "fallback")):
         if codec is None or codec in tried:
             continue
         tried.add(codec)

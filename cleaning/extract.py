@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
-from cleaning.boilerplate import fold_spaces, is_boilerplate_element
+from cleaning.boilerplate import FURNITURE_TAGS, fold_spaces, is_boilerplate_element
 
 #: Elements that end a run of text: a new block starts after them.
 BLOCK_TAGS = frozenset(
@@ -153,14 +154,14 @@ GROW_MAX_LINK_SHARE = 0.25
 MAX_PROSE_LEVELS = 40
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """One paragraph-like run of text of a document.
 
     ``tag`` is the element that holds it (``line`` for plain text), ``links``
     the characters inside ``<a href>``, ``href`` the block's first link,
     ``furniture`` whether it lies inside page furniture (nav, share bar...),
-    ``index`` its position among the page's blocks.
+    ``index`` its position among the page's blocks. A named tuple: pages
+    have hundreds of blocks and this is the extractor's hot path.
     """
 
     text: str
@@ -220,7 +221,7 @@ def linearise(root: etree._Element) -> Linearised:
         nonlocal link_chars
         if pieces:
             raw = "".join(pieces)
-            text = fold_spaces(raw)
+            text = fold_spaces(raw) if not raw.isspace() else ""
             if text:
                 links = min(len(text), link_chars)
                 tag = owner.tag if isinstance(owner.tag, str) else "div"
@@ -241,11 +242,10 @@ def linearise(root: etree._Element) -> Linearised:
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag
-        if not isinstance(tag, str):  # comments and processing instructions
+        if tag.__class__ is not str:  # comments and processing instructions
             if event == "end":
                 add(element.tail)
             continue
-        tag = tag.lower()
         if event == "start":
             if tag in SKIP_TAGS:
                 walker.skip_subtree()
@@ -255,13 +255,22 @@ def linearise(root: etree._Element) -> Linearised:
                 block_stack.append(element)
                 if tag in CONTAINER_TAGS:
                     starts[element] = len(blocks)
-            if is_boilerplate_element(tag, element.get("class"), element.get("id")):
+            get = element.get
+            css_class, element_id = get("class"), get("id")
+            if (
+                (css_class or element_id or tag in FURNITURE_TAGS)
+                and element is not root
+                and is_boilerplate_element(tag, css_class, element_id)
+            ):
                 furniture_depth += 1
                 furniture_elements.append(element)
-            if tag == "a" and element.get("href") is not None:
-                link_depth += 1
-                first_href.append(element.get("href") or "")
-            add(element.text)
+            if tag == "a":
+                href = get("href")
+                if href is not None:
+                    link_depth += 1
+                    first_href.append(href)
+            if element.text:
+                add(element.text)
         else:
             if tag in SKIP_TAGS:
                 add(element.tail)
@@ -276,7 +285,8 @@ def linearise(root: etree._Element) -> Linearised:
             if furniture_elements and furniture_elements[-1] is element:
                 furniture_elements.pop()
                 furniture_depth -= 1
-            add(element.tail)
+            if element.tail:
+                add(element.tail)
     flush(block_stack[-1])
     return Linearised(blocks, owners, spans)
 

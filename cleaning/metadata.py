@@ -392,6 +392,9 @@ _BIG5, _GB2312 = frozenset(big5_hanzi()), frozenset(gb2312_hanzi())
 TRADITIONAL_ONLY = _BIG5 - _GB2312
 SIMPLIFIED_ONLY = _GB2312 - _BIG5
 
+_TRADITIONAL_RE = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY)) + "]")
+_SIMPLIFIED_RE = re.compile("[" + "".join(sorted(SIMPLIFIED_ONLY)) + "]")
+
 #: Share of script-marked characters above which a text is of one script;
 #: between the two it is ``mixed``. Seeds 001 and 003 (traditional with
 #: pinyin residue) are at 0.99; simplified seeds at 0.0; quotes of one script
@@ -407,8 +410,8 @@ def detect_script(text: str) -> str:
     >>> detect_script("党建 黨建 发展 發展")
     'mixed'
     """
-    traditional = sum(1 for c in text if c in TRADITIONAL_ONLY)
-    simplified = sum(1 for c in text if c in SIMPLIFIED_ONLY)
+    traditional = len(_TRADITIONAL_RE.findall(text))
+    simplified = len(_SIMPLIFIED_RE.findall(text))
     marked = traditional + simplified
     if not marked or simplified >= SCRIPT_SHARE * marked:
         return "simplified"

@@ -41,6 +41,15 @@ _WIDGETS = etree.XPath(
 )
 
 
+#: Markers of the widgets in a page's source: a page without any has none.
+_MARKERS = ("data-code", "infokey", "quote_")
+
+
+def may_have_widgets(source: str) -> bool:
+    """Whether a page's source can hold widgets (spares the tree search when not)."""
+    return any(marker in source for marker in _MARKERS)
+
+
 def _classes(element: etree._Element) -> set[str]:
     return set((element.get("class") or "").split())
 

@@ -1,9 +1,10 @@
 """Hostile input: clean_page gives a record or a CleaningError, never anything else.
 
 Each case runs in a fresh interpreter so that its peak memory can be read
-(``ru_maxrss``) and checked against the 300 MB budget of one cleaning
-worker; a generous timeout guards against hangs (speed itself is measured
-by ``make bench``, which prints the time of each case).
+(``ru_maxrss``): what cleaning the document adds to a warmed-up worker
+(imports, pyarrow and the repair tables, are the worker's fixed cost) is
+checked against the 300 MB budget. A generous timeout guards against hangs
+(speed itself is measured by ``make bench``, which prints each case's time).
 """
 
 from __future__ import annotations
@@ -50,13 +51,15 @@ from cleaning.page import clean_page
 from cleaning.errors import CleaningError
 PARAGRAPH = ("<p>" + "党建引领企业高质量发展，" * 40 + "</p>").encode()
 body = {expr}
+clean_page(("<p>" + "党建引领企业高质量发展，提质增效。" * 4 + "</p>").encode(), "http://warm.example/")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     record = clean_page(body, "http://hostile.example/a.html")
     outcome = "record"
 except CleaningError as error:
     outcome = error.reason
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"outcome": outcome, "rss_mb": after / 1024}}))
+print(json.dumps({{"outcome": outcome, "growth_mb": (after - before) / 1024}}))
 """
 
 #: What each case must give (a record where the page still has an article).
@@ -86,7 +89,7 @@ def test_hostile_document_gives_record_or_cleaning_error(name: str) -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["outcome"] == EXPECTED[name]
-    assert report["rss_mb"] < MAX_RSS_MB
+    assert report["growth_mb"] < MAX_RSS_MB
 
 
 def test_unclosed_font_tags_lose_no_paragraph() -> None:
