@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -179,6 +180,20 @@ def _inline_markdown(line: str) -> str:
     return line
 
 
+_PARSERS = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """This thread's HTML parser: building one per page costs as much as a small parse."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(
+            remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+        )
+        _PARSERS.parser = parser
+    return parser
+
+
 class TooDeep(ValueError):
     """The page nests deeper than the parser keeps: its innermost text would be lost."""
 
@@ -190,9 +205,7 @@ def parse_html(text: str) -> etree._Element | None:
     levels with ``huge_tree``), which old pages reach with unclosed
     ``<font>`` tags; the caller then flattens the page.
     """
-    parser = etree.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
-    )
+    parser = _parser()
     text = _XML_DECLARATION.sub("", text, count=1)
     if not text.strip():
         return None
