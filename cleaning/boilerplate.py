@@ -259,6 +259,10 @@ CONTACT_LABELS = (
 )
 _CONTACT_LINE = re.compile(r"^\s*" + _alternation(*CONTACT_LABELS) + r"\s*" + _COLON, re.IGNORECASE)
 
+#: Crumbs a breadcrumb needs when nothing else marks it (no ``当前位置``
+#: lead, no ``首页``/``正文`` crumb): two would take ``产值 > 利润`` for one.
+MIN_BARE_CRUMBS = 3
+
 #: Breadcrumb separators: ``生态中国网 > 生态企业 > 正文``.
 _CRUMB_SEPARATOR = re.compile(r"\s*(?:>>|>|»|›|→|/|＞|〉)\s*")
 _CRUMB_LEAD = re.compile(r"^\s*(?:当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]?\s*")
@@ -333,7 +337,8 @@ def breadcrumb(line: str) -> tuple[str, ...] | None:
     if len(parts) < 2 or any(len(p) > 24 for p in parts):
         return None
     arrows = ">" in body or "»" in body or "＞" in body
-    if not led and not arrows and not any(match_view(p) in ("正文", "首页", "主页") for p in parts):
+    homely = any(match_view(p).strip() in ("正文", "首页", "主页", "首頁") for p in parts)
+    if not led and not homely and not (arrows and len(parts) >= MIN_BARE_CRUMBS):
         return None
     return parts
 

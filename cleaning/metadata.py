@@ -71,6 +71,9 @@ _ENCLOSED_SOURCE = re.compile(
 _URL_ONLY = re.compile(r"^<?(?P<u>https?://[^\s<>\"']+)>?$")
 _ORIGINAL_LABEL = re.compile(r"^(?:原文链接|原文地址|阅读原文|原文网址|查看原文)\s*[:：]?\s*")
 
+#: A full stop, question or exclamation mark: the line is a sentence, not a label.
+_SENTENCE_END = re.compile(r"[。！？]")
+
 #: Longest value taken for a source outlet or an author: longer is prose.
 MAX_NAME_CHARS = 30
 
@@ -201,6 +204,8 @@ def source_of(line: str) -> str | None:
     enclosed = _ENCLOSED_SOURCE.match(view)
     if enclosed:
         return _field_value(line, view, enclosed.start("v"))
+    if _SENTENCE_END.search(view):
+        return None
     found = _SOURCE.search(view)
     return _field_value(line, view, found.end()) if found else None
 
