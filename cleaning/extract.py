@@ -150,6 +150,21 @@ GROW_PROSE_RATIO = 1.4
 #: ... and the parent's text is at most this share links (not a page wrapper).
 GROW_MAX_LINK_SHARE = 0.25
 
+#: List items holding a block (its prose weighs ``LIST_ITEM_WEIGHT``).
+LIST_ITEM_TAGS = frozenset(("li", "dd", "dt"))
+
+#: Weight of prose in list items: a sidebar or listing of eight one-line
+#: summaries must not outweigh a two-paragraph article (tests/pages/ and
+#: the hard cases of test_extract_generic.py).
+LIST_ITEM_WEIGHT = 0.25
+
+#: Blocks after the title's heading whose prose (outside list items) weighs
+#: ``ANCHOR_BOOST`` times more: an article starts within a few blocks of its
+#: headline (info line, controls, a lead), and the boost is what lets a
+#: short one win over long furniture elsewhere on the page.
+ANCHOR_SPAN = 40
+ANCHOR_BOOST = 3.0
+
 #: How far up a block's prose is counted for the grow test (levels).
 MAX_PROSE_LEVELS = 40
 
@@ -160,7 +175,8 @@ class Block(NamedTuple):
     ``tag`` is the element that holds it (``line`` for plain text), ``links``
     the characters inside ``<a href>``, ``href`` the block's first link,
     ``furniture`` whether it lies inside page furniture (nav, share bar...),
-    ``index`` its position among the page's blocks. A named tuple: pages
+    ``index`` its position among the page's blocks, ``listed`` whether it
+    lies in a list item (``li``, ``dd``, ``dt``). A named tuple: pages
     have hundreds of blocks and this is the extractor's hot path.
     """
 
@@ -170,6 +186,7 @@ class Block(NamedTuple):
     href: str | None = None
     furniture: bool = False
     index: int = 0
+    listed: bool = False
 
     @property
     def link_share(self) -> float:
@@ -214,6 +231,7 @@ def linearise(root: etree._Element) -> Linearised:
     block_stack: list[etree._Element] = [root]
     furniture_depth = 0
     link_depth = 0
+    list_depth = 0
     furniture_elements: list[etree._Element] = []
     starts: dict[etree._Element, int] = {}
 
@@ -226,7 +244,9 @@ def linearise(root: etree._Element) -> Linearised:
                 links = min(len(text), link_chars)
                 tag = owner.tag if isinstance(owner.tag, str) else "div"
                 href = first_href[0] if first_href else None
-                blocks.append(Block(text, tag, links, href, furniture_depth > 0, len(blocks)))
+                blocks.append(
+                    Block(text, tag, links, href, furniture_depth > 0, len(blocks), list_depth > 0)
+                )
                 owners.append(owner)
             pieces.clear()
             first_href.clear()
@@ -255,6 +275,8 @@ def linearise(root: etree._Element) -> Linearised:
                 block_stack.append(element)
                 if tag in CONTAINER_TAGS:
                     starts[element] = len(blocks)
+                elif tag in LIST_ITEM_TAGS:
+                    list_depth += 1
             get = element.get
             css_class, element_id = get("class"), get("id")
             if (
@@ -282,6 +304,8 @@ def linearise(root: etree._Element) -> Linearised:
                 block_stack.pop()
                 if element in starts:
                     spans[element] = (starts.pop(element), len(blocks))
+                elif tag in LIST_ITEM_TAGS:
+                    list_depth -= 1
             if furniture_elements and furniture_elements[-1] is element:
                 furniture_elements.pop()
                 furniture_depth -= 1
@@ -304,14 +328,24 @@ def _link_share(blocks: Sequence[Block]) -> float:
     return sum(b.links for b in blocks) / chars if chars else 1.0
 
 
-def choose_container(page: Linearised) -> etree._Element | None:
-    """The element holding the article's text, or None if the page has no prose."""
+def choose_container(page: Linearised, anchor: int | None = None) -> etree._Element | None:
+    """The element holding the article's text, or None if the page has no prose.
+
+    ``anchor`` is the index of the block holding the page's title, if known:
+    prose right after it weighs more, so that a short article is not
+    outweighed by a sidebar of summaries. Prose in list items weighs less:
+    it is the summaries of a listing or a sidebar more often than an article.
+    """
     score: dict[etree._Element, float] = {}
-    prose: dict[etree._Element, int] = {}
+    prose: dict[etree._Element, float] = {}
     for block, owner in zip(page.blocks, page.owners, strict=True):
         if not block.is_prose():
             continue
-        weight = len(block.text) - block.links
+        weight: float = len(block.text) - block.links
+        if block.listed:
+            weight *= LIST_ITEM_WEIGHT
+        elif anchor is not None and anchor < block.index <= anchor + ANCHOR_SPAN:
+            weight *= ANCHOR_BOOST
         node = _container_of(owner)
         level = 0
         while node is not None and level < MAX_PROSE_LEVELS:

@@ -53,6 +53,9 @@ LISTING_HEADLINE_SHARE = 0.4
 #: Headline length, in characters, of a link-only line on a listing page.
 HEADLINE_MIN_CHARS = 8
 
+#: Shortest heading taken for the title's anchor (shorter is a section name).
+MIN_ANCHOR_CHARS = 4
+
 #: Longest first line of a plain-text document taken as its title: longer
 #: is a paragraph (the seeds' titles are 13-16 characters, headlines of the
 #: corpus rarely pass 40).
@@ -181,13 +184,24 @@ def blocks_stage(page: Page) -> Page:
     if document.kind == "post":
         span = (0, len(linear.blocks))
     else:
-        container = extract.choose_container(linear)
+        container = extract.choose_container(linear, _title_anchor(linear.blocks, page.head))
         if container is None:
             if not any(b.text for b in linear.blocks):
                 raise EmptyDocument("the page has no text")
             raise NotAnArticle("no prose on the page: navigation or an empty page")
         span = extract.container_blocks(linear, container)
     return page.replace(blocks=tuple(linear.blocks), span=span)
+
+
+def _title_anchor(blocks: list[extract.Block], head: metadata.HeadMeta) -> int | None:
+    """Index of the first heading whose text the page's ``<title>`` holds."""
+    full = _fold(head.og_title) + "|" + _fold(head.title)
+    for block in blocks:
+        if block.heading and not block.furniture:
+            text = _fold(block.text)
+            if len(text) >= MIN_ANCHOR_CHARS and text in full:
+                return block.index
+    return None
 
 
 def _fold(text: str | None) -> str:
