@@ -59,6 +59,11 @@ SXCRAWL_RETRY_BACKOFF = 5.0
 SXCRAWL_RETRY_BACKOFF_MAX = 300.0
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
+# Items processed in parallel per response. The spider yields at most one item
+# (an article) per response and the archive writes one at a time; Scrapy's
+# default of 100 starts 100 asyncio workers per response, which cost 40% of
+# crawl throughput in `make bench` (bench/bench_crawl.py).
+CONCURRENT_ITEMS = 1
 # The sources are Chinese sites; ask for Chinese where a site negotiates.
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -81,6 +86,10 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.WarcPipeline": 300,
 }
+
+# The JOBDIR request queue: Scrapy's pickle FIFO, minus its delete-when-empty
+# churn (see crawler/queues.py).
+SCHEDULER_DISK_QUEUE = "crawler.queues.KeptFifoDiskQueue"
 
 # --- where things go (crawler.cli sets these per run) ---------------------------
 
