@@ -251,7 +251,7 @@ def _print_run(stats: RunStats, options: ProcessOptions) -> None:
     if not stats.raw_files:
         print(f"nothing to do: no raw file is new to cleaner {CLEANER_VERSION}")
         return
-    workers = options.workers or default_workers()
+    workers = min(options.workers or default_workers(), stats.raw_files)
     rate = stats.documents / stats.seconds if stats.seconds else 0.0
     print(f"cleaned {stats.raw_files:,} raw files in {stats.seconds:.1f} s ({workers} workers)")
     rows = [

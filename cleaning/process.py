@@ -219,11 +219,12 @@ def _run_locked(
     if not tasks:
         logger.info("nothing to do: every raw file is cleaned by cleaner %s", CLEANER_VERSION)
         return
-    logger.info("cleaning %d raw files with %s workers", len(tasks), options.workers or "auto")
+    workers = min(options.workers or default_workers(), len(tasks))
+    logger.info("cleaning %d raw files with %d workers", len(tasks), workers)
     spills = Spills()
     gathered = SpillWriter(tasks[0].spill_dir, "run", RUN_BATCH_ROWS)
     new_state = dict(state)
-    for result in _clean_all(tasks, options.workers or default_workers(), lock_fd):
+    for result in _clean_all(tasks, workers, lock_fd):
         stats.add(result)
         spills.extend(result.spills)
         gathered.add_batch(result.batch)
