@@ -14,7 +14,8 @@ options (``--name=value`` form, so ``bench/run.py`` passes them through):
 ``--examples=N`` failures shown per chain (default 3), ``--chain=NAME``
 only the chains whose name contains NAME, ``--runs=N`` timing runs, best of,
 ``--passages=N`` only the first N passages, ``--chars=N`` size of the
-throughput texts.
+throughput texts, ``--time-limit=S`` seconds a repair of one passage may take
+before it counts as a miss (the benchmark always finishes).
 The figures are printed, never asserted; the test suite checks the repairs.
 """
 
@@ -23,10 +24,11 @@ from __future__ import annotations
 import argparse
 import difflib
 import random
+import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +66,53 @@ SPEED_TARGETS = {
 
 EXAMPLES = 3
 
+#: Seconds one ``repair_text`` call on a passage may take before the benchmark
+#: stops it and counts a miss: a repair in progress can loop or explode
+#: combinatorially, and the benchmark must still finish. Clean and damaged
+#: passages take milliseconds when the repairs meet their speed targets.
+REPAIR_TIME_LIMIT = 5.0
+
+#: The limit for a throughput text is this many times the passage limit (the
+#: text is about 6,000 characters, some 100 passages).
+THROUGHPUT_LIMIT_FACTOR = 4
+
+
+#: Timeouts after which a chain's remaining passages are not repaired at all
+#: but counted as misses, so that a repair that is slow on a whole kind of
+#: damage costs seconds, not hours (438 passages times the limit).
+MAX_TIMEOUTS = 3
+
+
+class RepairTimeout(Exception):
+    """A repair call ran past the benchmark's time limit."""
+
+
+def time_limited(repair: Callable[[str], str], seconds: float) -> Callable[[str], str]:
+    """``repair``, stopped with ``RepairTimeout`` when one call runs past ``seconds``.
+
+    Uses the real-time interval timer (SIGALRM), so it must run in the main
+    thread, as the benchmark does. A timer already set (pytest-timeout sets
+    one) is put back afterwards, less the time spent.
+    """
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise RepairTimeout(f"repair_text took more than {seconds:g} s")
+
+    def run(text: str) -> str:
+        previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+        previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+        started = time.monotonic()
+        try:
+            return repair(text)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous_handler)
+            if previous_delay:
+                left = max(previous_delay - (time.monotonic() - started), 0.001)
+                signal.setitimer(signal.ITIMER_REAL, left, previous_interval)
+
+    return run
+
 
 @dataclass(frozen=True, slots=True)
 class Target:
@@ -99,6 +148,7 @@ class Result:
     hard: int = 0
     hard_exact: int = 0
     errors: int = 0
+    timeouts: int = 0
     first_error: str = ""
     failures: list[tuple[str, str, str]] = field(default_factory=list)
     seconds: float = 0.0
@@ -199,7 +249,8 @@ def evaluate(
     """Damage every passage through ``chain``, repair it, and score the output.
 
     A passage the chain cannot damage (text Big5 cannot encode) is left out;
-    a repair that raises counts as a miss whose output is the damaged text.
+    a repair that raises (or times out, see ``time_limited``) counts as a
+    miss whose output is the damaged text.
     The examples of failures show hard passages (see ``Chain.easy``) first.
     """
     result = Result(chain)
@@ -212,7 +263,12 @@ def evaluate(
             continue
         expected = chain.expected(passage)
         try:
+            if result.timeouts >= MAX_TIMEOUTS:
+                raise RepairTimeout("not run: too many timeouts on this chain")
             got = repair(damaged)
+        except RepairTimeout:
+            result.timeouts += 1
+            got = damaged
         except Exception:  # the repair is a work in progress: a crash is one miss
             result.errors += 1
             result.first_error = result.first_error or traceback.format_exc(limit=-3)
@@ -321,7 +377,7 @@ def _share(value: float) -> str:
 def print_results(results: Sequence[Result]) -> None:
     """The per-chain table, then the examples of failures."""
     print(
-        f"{'chain':<28}{'passages':>9}{'damaged':>9}{'exact':>9}  {'target':<12}"
+        f"{'chain':<28}{'passages':>9}{'changed':>9}{'exact':>9}  {'target':<12}"
         f"{'mean CER':>9}  {'target':<14}{'s':>6}  note"
     )
     for result in results:
@@ -349,6 +405,14 @@ def print_results(results: Sequence[Result]) -> None:
                 f"{_share(share).strip()} of them restored exactly"
             )
     for result in results:
+        if result.timeouts:
+            skipped = max(0, result.timeouts - MAX_TIMEOUTS)
+            print(
+                f"\n{result.chain.name}: repair_text ran past the time limit on "
+                f"{result.timeouts - skipped} passages"
+                + (f", then {skipped} were not run" if skipped else "")
+                + " (all counted as misses)"
+            )
         if result.errors:
             print(f"\n{result.chain.name}: repair_text raised on {result.errors} passages; first:")
             print(result.first_error.rstrip())
@@ -384,6 +448,21 @@ def print_throughput(figures: Sequence[Throughput]) -> None:
         )
 
 
+def repair_names(repairs: Iterable[object]) -> str:
+    """The repairs' names for the header, whatever shape the repair list has.
+
+    Entries are ``(name, function)`` pairs or named functions; the benchmark
+    only reads them, so it keeps running while the list changes shape.
+    """
+    names = []
+    for entry in repairs:
+        if isinstance(entry, tuple) and entry and isinstance(entry[0], str):
+            names.append(entry[0])
+        else:
+            names.append(getattr(entry, "__name__", type(entry).__name__))
+    return ", ".join(names) or "(none yet)"
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bench/bench_repair.py", description=__doc__.split("\n\n")[0]
@@ -397,14 +476,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--chars", type=int, default=THROUGHPUT_CHARS, help="size of each throughput text"
     )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=REPAIR_TIME_LIMIT,
+        help="seconds one repair of a passage may take before it counts as a miss",
+    )
     args, _names = parser.parse_known_args(argv)
     return args
 
 
 def main(argv: Sequence[str]) -> int:
-    from cleaning import repair_text
-    from cleaning.record import CLEANER_VERSION
-    from cleaning.repair import REPAIRS
+    from cleaning import CLEANER_VERSION, repair_text
+    from cleaning import repair as repair_module
 
     args = parse_args(argv)
     passages = load_passages()
@@ -413,11 +497,14 @@ def main(argv: Sequence[str]) -> int:
         passages = passages[: args.passages]
     print(
         f"repair_text of cleaner {CLEANER_VERSION}, repairs in order: "
-        f"{', '.join(name for name, _ in REPAIRS) or '(none yet)'}"
+        f"{repair_names(getattr(repair_module, 'REPAIRS', ()))}"
     )
     print(f"{len(passages)} clean passages, {FARM_TABLES} farm tables (seed {FARM_SEED})\n")
     selected = [chain for chain in chains if args.chain in chain.name]
-    results = [evaluate(chain, passages, repair_text, examples=args.examples) for chain in selected]
+    limited_repair = time_limited(repair_text, args.time_limit)
+    results = [
+        evaluate(chain, passages, limited_repair, examples=args.examples) for chain in selected
+    ]
     print_results(results)
     print()
     print_unchanged(results)
@@ -429,18 +516,16 @@ def main(argv: Sequence[str]) -> int:
         "clean traditional": concatenated(traditional, args.chars),
         "damaged": concatenated(damaged_mix(chains, passages), args.chars),
     }
-    for text in texts.values():
-        try:
-            repair_text(text)
-        except Exception:  # warm-up only: evaluate() above already reported crashes
-            print("throughput: repair_text raises on the concatenated text; figures are partial")
     figures = []
-    for label, text in texts.items():
-        try:
-            figures.append(time_repair(label, text, repair_text, args.runs))
-        except Exception as error:  # a crash is reported, not a benchmark abort
-            print(f"throughput, {label}: repair_text raised {error!r}")
     print()
+    for label, text in texts.items():
+        # The first call warms up one-time loading; it is not timed.
+        limited_repair = time_limited(repair_text, args.time_limit * THROUGHPUT_LIMIT_FACTOR)
+        try:
+            limited_repair(text)
+            figures.append(time_repair(label, text, limited_repair, args.runs))
+        except Exception as error:  # a crash or a timeout is reported, not a benchmark abort
+            print(f"throughput, {label}: no figure, repair_text failed: {error!r}")
     print_throughput(figures)
     return 0
 

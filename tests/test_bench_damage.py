@@ -21,11 +21,15 @@ from hypothesis import strategies as st
 
 from bench import damage
 from bench.bench_repair import (
+    MAX_TIMEOUTS,
     Chain,
+    RepairTimeout,
     build_chains,
     concatenated,
     evaluate,
     first_difference,
+    repair_names,
+    time_limited,
 )
 from bench.bench_repair import main as bench_main
 from bench.damage import (
@@ -417,7 +421,7 @@ def test_first_difference_and_throughput_text() -> None:
 
 
 def test_bench_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
-    options = ["--chain=gbk-as-cp1252", "--runs=1", "--examples=1", "--passages=20", "--chars=500"]
+    options = ["--chain=gbk-as-cp1252", "--runs=1", "--examples=1", "--passages=20", "--chars=100"]
     assert bench_main(["repair", *options]) == 0
     out = capsys.readouterr().out
     assert "20 clean passages" in out
@@ -425,3 +429,32 @@ def test_bench_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
     assert "clean passages unchanged" not in out
     for label in ("clean simplified", "clean traditional", "damaged"):
         assert f"throughput, {label}" in out
+
+
+def test_repair_names_reads_either_shape_of_the_repair_list() -> None:
+    def markup(text: str) -> str:
+        return text
+
+    assert repair_names([("pinyin", str.strip), markup]) == "pinyin, markup"
+    assert repair_names(()) == "(none yet)"
+
+
+def _endless(text: str) -> str:
+    while True:
+        text = text[::-1]
+
+
+def test_a_repair_past_the_time_limit_is_stopped_and_counted_as_a_miss() -> None:
+    with pytest.raises(RepairTimeout):
+        time_limited(_endless, 0.05)("市属国有企业")
+    passages = load_passages()[:5]
+    calls = []
+
+    def endless(text: str) -> str:
+        calls.append(text)
+        return _endless(text)
+
+    result = evaluate(_chain("gbk-as-latin1"), passages, time_limited(endless, 0.05))
+    assert (result.passages, result.timeouts, result.errors, result.exact) == (5, 5, 0, 0)
+    assert len(calls) == MAX_TIMEOUTS
+    assert time_limited(str.upper, 5)("abc") == "ABC"
