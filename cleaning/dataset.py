@@ -596,8 +596,10 @@ def _merge_errors(
         elif kept.num_rows:
             rows += kept.num_rows
             written.append(_write_errors(kept, errors_dir / path.name))
-    if spilled:
-        new = pa.concat_tables(pq.read_table(p, schema=ERROR_SCHEMA) for p in spilled)
+    if spilled or not any(errors_dir.iterdir()):
+        # Written even when empty: readers globbing errors/*.parquet find a table.
+        tables = [pq.read_table(p, schema=ERROR_SCHEMA) for p in spilled]
+        new = pa.concat_tables(tables) if tables else ERROR_SCHEMA.empty_table()
         rows += new.num_rows
         written.append(_write_errors(new, errors_dir / f"part-{run_id}.parquet"))
     return rows, written
