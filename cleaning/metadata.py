@@ -78,7 +78,8 @@ _SENTENCE_END = re.compile(r"[。！？]")
 MAX_NAME_CHARS = 30
 
 #: Title separators before a site-name suffix: ``标题_生态中国网``, ``标题 - 新华网``.
-_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—|--|－| - |-{1}(?=[^\s\d])|:{2})\s*")
+#: Dashes of Chinese typography (``——``, ``－``) are part of titles, not separators.
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - |-{1,2}(?=[^\s\d-])|:{2})\s*")
 
 #: Shortest title taken from ``<title>`` after cutting the site name (shorter
 #: is a site name alone).

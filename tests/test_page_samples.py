@@ -131,3 +131,25 @@ def test_configured_site_is_named_and_other_hosts_use_the_host() -> None:
     record = clean_page(body, moved, headers)
     assert record.site == "mirror.example.org"
     assert reference(record.title) == reference(clean_page(body, entry["url"], headers).title)
+
+
+SEED_PAGES = [e for e in ARTICLES if e.get("seed")]
+
+
+def _fold(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+@pytest.mark.parametrize("entry", SEED_PAGES, ids=lambda e: e["seed"])
+def test_seed_page_as_served_becomes_the_gold_record(entry: dict) -> None:
+    """The acceptance test: the served page of each seed, repairs and all, at the
+    seeds' thresholds (body CER <= 0.002; title, time, source, stocks exact)."""
+    body, headers = served(entry)
+    gold = json.loads((SAMPLES / "seeds" / f"{entry['seed']}.json").read_text(encoding="utf-8"))
+    record = clean_page(body, entry["url"], headers)
+    distance = Levenshtein.distance(_fold(record.body), _fold(gold["body"]))
+    assert distance / len(_fold(gold["body"])) <= CER_CLEAN
+    assert _fold(record.title) == _fold(gold["title"])
+    assert record.published_at.isoformat() == gold["published_at"]
+    assert _fold(record.source) == _fold(gold["source"])
+    assert [{"name": s.name, "code": s.code} for s in record.stocks] == gold["stocks"]

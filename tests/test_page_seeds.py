@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from rapidfuzz.distance import Levenshtein
 
 from cleaning.page import clean_page
 from tests.test_page_samples import CER_CLEAN, CER_DAMAGED, DAMAGED, cer, reference
@@ -102,3 +103,15 @@ def test_seed_004_nbsp_line_dropped_subtitles_kept() -> None:
         "同志们：",
     ]
     assert record.published_at is None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_seed_record_meets_the_seed_targets(name: str) -> None:
+    """What ``check_seeds.py --only page --strict`` checks, repairs included."""
+    record, gold = _clean(name), _gold(name)
+    distance = Levenshtein.distance(fold(record.body), fold(gold["body"]))
+    assert distance / len(fold(gold["body"])) <= CER_CLEAN
+    assert fold(record.title) == fold(gold["title"])
+    published = record.published_at.isoformat() if record.published_at else None
+    assert published == gold["published_at"]
+    assert fold(record.source or "") == fold(gold["source"] or "")
