@@ -10,6 +10,7 @@ the repairs themselves are ``repair_text``'s (scored by ``make eval``).
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from pathlib import Path
@@ -29,7 +30,9 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+@functools.cache
 def _clean(name: str):
+    """Each seed cleaned once per run: the repairs of seed 001 take seconds."""
     return clean_page((SEEDS / f"{name}.txt").read_bytes(), f"file:///seeds/{name}.txt")
 
 
