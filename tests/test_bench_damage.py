@@ -329,6 +329,8 @@ def test_passages_are_many_clean_and_round_trip() -> None:
         assert passage.traditional == to_traditional(passage.simplified), passage.id
         assert to_simplified(passage.traditional) == passage.simplified, passage.id
         assert "\ufffd" not in passage.simplified
+        assert passage.simplified == passage.simplified.strip(), passage.id
+        assert "  " not in passage.simplified and "\n\n" not in passage.simplified
         assert not re.search(r"[\u4e00-\u9fff][,:;?!]|[,:;?!][\u4e00-\u9fff]", passage.simplified)
 
 

@@ -147,11 +147,11 @@ def split_body(body: str) -> list[str]:
             for piece in _cut_long(unit):
                 if current and len(current) + len(piece) > MAX_CHARS:
                     if len(current) >= MIN_CHARS:
-                        passages.append(current)
+                        passages.append(current.rstrip("\n"))
                     current = ""
                 current += piece
         if len(current) >= MIN_CHARS:
-            passages.append(current)
+            passages.append(current.rstrip("\n"))
     return [passage for passage in passages if MIN_CHARS <= len(passage) <= MAX_CHARS]
 
 
