@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -128,7 +129,9 @@ def decode_stage(page: Page) -> Page:
 def read_stage(page: Page) -> Page:
     """The reader by kind; the head's metadata for HTML pages."""
     assert page.decoded is not None
-    document = readers.read(page.decoded.text, content_type(page.headers))
+    media = content_type(page.headers)
+    markdown = "markdown" in (media or "") or urlsplit(page.url).path.endswith((".md", ".markdown"))
+    document = readers.read(page.decoded.text, media, markdown)
     if document.root is None and document.kind != "text":
         raise EmptyDocument("no markup could be parsed")
     if document.kind == "text" and not document.lines:

@@ -53,7 +53,8 @@ _YAML_ITEM = re.compile(r"^\s+-\s+(?P<value>.*)$")
 _AUTOLINK = re.compile(r"<(?P<url>https?://[^\s<>\"]+)>")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(?P<text>.+?)(?<=\S)\1")
+#: Emphasis with asterisks only: underscores are common in URLs.
+_MD_EMPHASIS = re.compile(r"(\*\*|\*)(?=\S)(?P<text>[^*]+?)(?<=\S)\1")
 _MD_HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*$")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>.*)$")
 
@@ -172,12 +173,10 @@ def markdown_to_html(body: str) -> str:
 
 
 def _inline_markdown(line: str) -> str:
+    line = _MD_EMPHASIS.sub(r"\g<text>", line)
     line = _AUTOLINK.sub(r'<a href="\g<url>">\g<url></a>', line)
     line = _MD_IMAGE.sub("", line)
-    line = _MD_LINK.sub(r'<a href="\g<url>">\g<text></a>', line)
-    if "<" not in line:
-        line = _MD_EMPHASIS.sub(r"\g<text>", line)
-    return line
+    return _MD_LINK.sub(r'<a href="\g<url>">\g<text></a>', line)
 
 
 _PARSERS = threading.local()
@@ -238,10 +237,16 @@ def _parse_flattened(text: str) -> Document:
     return Document("text", lines=tuple(line for line in lines if line))
 
 
-def read(text: str, content_type: str | None = None) -> Document:
-    """The document ``text`` is, read by its kind."""
+def read(text: str, content_type: str | None = None, markdown: bool = False) -> Document:
+    """The document ``text`` is, read by its kind.
+
+    ``markdown`` says the document is Markdown (a ``.md`` file or a
+    ``text/markdown`` response) even without front matter.
+    """
     text = clean_controls(text)
     front = parse_front_matter(text)
+    if front is None and markdown:
+        front = {}, text
     if front is not None:
         fields, body = front
         try:
