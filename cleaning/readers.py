@@ -122,12 +122,13 @@ def parse_front_matter(text: str) -> tuple[dict[str, str | tuple[str, ...]], str
 
 
 def _unquote(value: str) -> str:
+    """A YAML scalar without its quotes (``\\"`` inside double quotes is a quote)."""
     value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        value = value[1:-1]
-        if value and '"' in value[:1]:
-            value = value.replace('\\"', '"')
-    return value.replace('\\"', '"')
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1].replace('\\"', '"')
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    return value
 
 
 def markdown_to_html(body: str) -> str:
