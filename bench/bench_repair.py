@@ -79,9 +79,10 @@ REPAIR_TIME_LIMIT = 2.0
 THROUGHPUT_LIMIT_FACTOR = 4
 
 
-#: Timeouts after which a chain's remaining passages are not repaired at all
-#: but counted as misses, so that a repair that is slow on a whole kind of
-#: damage costs seconds, not hours (438 passages times the limit).
+#: Timeouts in a row after which a chain's remaining passages are not
+#: repaired at all but counted as misses: a repair that is slow on a whole
+#: kind of damage then costs seconds, not 438 times the limit, while one that
+#: is slow on a few passages is still measured on all the others.
 MAX_TIMEOUTS = 3
 
 
@@ -151,6 +152,7 @@ class Result:
     hard_exact: int = 0
     errors: int = 0
     timeouts: int = 0
+    given_up: int = 0
     first_error: str = ""
     failures: list[tuple[str, str, str]] = field(default_factory=list)
     seconds: float = 0.0
@@ -257,6 +259,7 @@ def evaluate(
     """
     result = Result(chain)
     easy_failures: list[tuple[str, str, str]] = []
+    timeouts_in_a_row = 0
     started = time.perf_counter()
     for index, passage in enumerate(passages):
         try:
@@ -265,11 +268,14 @@ def evaluate(
             continue
         expected = chain.expected(passage)
         try:
-            if result.timeouts >= MAX_TIMEOUTS:
-                raise RepairTimeout("not run: too many timeouts on this chain")
+            if timeouts_in_a_row >= MAX_TIMEOUTS:
+                raise RepairTimeout("not run: the chain was given up")
             got = repair(damaged)
+            timeouts_in_a_row = 0
         except RepairTimeout:
             result.timeouts += 1
+            timeouts_in_a_row += 1
+            result.given_up += timeouts_in_a_row > MAX_TIMEOUTS
             got = damaged
         except Exception:  # the repair is a work in progress: a crash is one miss
             result.errors += 1
@@ -408,7 +414,7 @@ def print_results(results: Sequence[Result]) -> None:
             )
     for result in results:
         if result.timeouts:
-            skipped = max(0, result.timeouts - MAX_TIMEOUTS)
+            skipped = result.given_up
             print(
                 f"\n{result.chain.name}: repair_text ran past the time limit on "
                 f"{result.timeouts - skipped} passages"

@@ -459,4 +459,18 @@ def test_a_repair_past_the_time_limit_is_stopped_and_counted_as_a_miss() -> None
     result = evaluate(_chain("gbk-as-latin1"), passages, time_limited(endless, 0.05))
     assert (result.passages, result.timeouts, result.errors, result.exact) == (5, 5, 0, 0)
     assert len(calls) == MAX_TIMEOUTS
+    assert result.given_up == 5 - MAX_TIMEOUTS
+
+
+def test_a_chain_is_given_up_only_after_timeouts_in_a_row() -> None:
+    passages = load_passages()[:8]
+    chain = _chain("gbk-as-latin1")
+    answers = {chain.damage(p, i): p.simplified for i, p in enumerate(passages)}
+    slow = {chain.damage(p, i) for i, p in enumerate(passages) if i % 2 == 0}
+
+    def sometimes_endless(text: str) -> str:
+        return _endless(text) if text in slow else answers[text]
+
+    result = evaluate(chain, passages, time_limited(sometimes_endless, 0.05))
+    assert (result.timeouts, result.given_up, result.exact) == (4, 0, 4)
     assert time_limited(str.upper, 5)("abc") == "ABC"
