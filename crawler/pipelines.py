@@ -66,9 +66,11 @@ class WarcPipeline:
     def process_item(self, item: object) -> object:
         if not isinstance(item, RawPage):
             return item
-        if item.url in self._this_run or (not self.full and self.store.seen(item.url)):
-            # Fetched twice (a redirect and a direct link, or a resumed crawl's
-            # queue and its listings again): the archive keeps the first.
+        if item.url in self._this_run:
+            # Fetched twice in this run (a redirect and a direct link, or a
+            # resumed crawl's queue and its listings again): keep the first.
+            # Articles archived by earlier runs never get this far: the
+            # ArchivedArticlesMiddleware drops their requests.
             self.stats.inc_value("sxcrawl/articles_duplicate")
             raise DropItem("already-archived")
         self._this_run.add(item.url)

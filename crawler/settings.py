@@ -87,9 +87,9 @@ ITEM_PIPELINES = {
     "crawler.pipelines.WarcPipeline": 300,
 }
 
-# The JOBDIR request queue: Scrapy's pickle FIFO, minus its delete-when-empty
-# churn (see crawler/queues.py).
-SCHEDULER_DISK_QUEUE = "crawler.queues.KeptFifoDiskQueue"
+# The JOBDIR request queue: in memory while the crawl runs, saved to disk when
+# it stops (see crawler/queues.py).
+SCHEDULER_DISK_QUEUE = "crawler.queues.SavedOnCloseQueue"
 
 # --- where things go (crawler.cli sets these per run) ---------------------------
 
