@@ -209,6 +209,28 @@ def test_full_crawl_fetches_every_article_again(tmp_path):
     assert set(responses(tmp_path).values()) == {2}
 
 
+def test_retry_with_backoff_on_archives_the_503_page(tmp_path):
+    with SampleServer() as server:
+        result = subprocess.run(
+            crawl_command(
+                server,
+                tmp_path,
+                "--source",
+                "stzg",
+                *("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"),
+                *("--set", "SXCRAWL_RETRY_BACKOFF=0.1"),
+            ),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=CRAWL_TIMEOUT,
+        )
+        statuses = [e.status for e in server.requests if e.path == "/qiye/20201103/3917.html"]
+    assert result.returncode == EXIT_OK, result.stderr[-2000:]
+    assert statuses == [503, 200]
+    assert responses(tmp_path)["http://www.stzg.example/qiye/20201103/3917.html"] == 1
+
+
 def test_unknown_source_is_a_usage_error(tmp_path):
     with SampleServer() as server:
         result = crawl(server, tmp_path, "--source", "nosuch")
