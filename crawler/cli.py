@@ -209,6 +209,8 @@ def _run(args: argparse.Namespace, sources: list[Source], overrides: dict[str, s
     for name in ("crawler", "scrapy"):
         logging.getLogger(name).setLevel(logging.INFO)
     print(f"crawl {'+'.join(s.name for s in sources)}: log {log_file}", flush=True)
+    if sys.stderr.isatty():
+        _progress_to_terminal()
     recovered = recover_open_files(data / "raw")
     if recovered:
         logger.warning("finished %d WARC file(s) left open by a killed crawl", len(recovered))
@@ -233,6 +235,18 @@ def _run(args: argparse.Namespace, sources: list[Source], overrides: dict[str, s
     logger.info("%s", line)
     print(line, flush=True)
     return exit_status(total)
+
+
+def _progress_to_terminal() -> None:
+    """Someone is watching: echo progress (once a minute) and warnings to stderr too."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    handler.addFilter(
+        lambda record: (
+            record.levelno >= logging.WARNING or record.name == "scrapy.extensions.logstats"
+        )
+    )
+    logging.getLogger().addHandler(handler)
 
 
 def _list_sources(args: argparse.Namespace) -> int:
