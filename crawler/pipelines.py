@@ -72,7 +72,7 @@ class WarcPipeline:
             # Articles archived by earlier runs never get this far: the
             # ArchivedArticlesMiddleware drops their requests.
             self.stats.inc_value("sxcrawl/articles_duplicate")
-            raise DropItem("already-archived")
+            raise DropItem("already-archived", log_level="INFO")
         self._this_run.add(item.url)
         try:
             name = self.archive.write(item)
