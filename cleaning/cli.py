@@ -53,6 +53,9 @@ BAR_WIDTH = 30
 #: Loggers whose INFO lines describe the run as a whole (the rest log per page).
 RUN_LOGGERS = ("cleaning.cli", "cleaning.process", "cleaning.dataset", "cleaning.rawio")
 
+#: 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
+
 EXIT_MEANINGS = {
     EXIT_OK: "success",
     EXIT_PARTIAL: "partial: some documents failed, see the errors table",
@@ -237,6 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = Progress("none" if args.quiet else args.progress)
     try:
         stats = run(options, on_start=progress.start, on_file=progress.advance)
+    except KeyboardInterrupt:
+        print(f"\n{args.command} interrupted: the dataset is unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:
         logger.error("%s failed, the dataset is unchanged: %s", args.command, exc, exc_info=True)
         return EXIT_FAILED

@@ -286,12 +286,13 @@ def _clean_all(tasks: list[FileTask], workers: int, lock_fd: int) -> Iterator[Fi
     pending = tasks
     while pending:
         crashed: list[FileTask] = []
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             min(workers, len(pending)),
             mp_context=context,
             initializer=_start_worker,
             initargs=(lock_fd,),
-        ) as pool:
+        )
+        try:
             futures = {pool.submit(clean_file, task): task for task in pending}
             for future in as_completed(futures):
                 # Dropped at once: a finished future holds its file's rows.
@@ -300,6 +301,14 @@ def _clean_all(tasks: list[FileTask], workers: int, lock_fd: int) -> Iterator[Fi
                     yield future.result()
                 except BrokenProcessPool:
                     crashed.append(task)
+        except BaseException:
+            # Interrupted or failed: the run is abandoned (the dataset is
+            # untouched), so stop the workers now rather than let them finish
+            # files nobody will merge.
+            _stop_workers(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         pending = []
         for task in sorted(crashed, key=lambda t: t.name):
             if task.attempt >= MAX_ATTEMPTS:
@@ -310,6 +319,14 @@ def _clean_all(tasks: list[FileTask], workers: int, lock_fd: int) -> Iterator[Fi
             else:
                 logger.warning("a worker died; cleaning %s again", task.path)
                 pending.append(dataclasses.replace(task, attempt=task.attempt + 1))
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's worker processes (no public way; call before ``shutdown``)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.kill()
 
 
 def _start_worker(lock_fd: int) -> None:

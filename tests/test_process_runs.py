@@ -324,3 +324,29 @@ def test_sigkill_at_random_points_never_breaks_the_dataset(
     final = cli(data, "reprocess")
     assert final.returncode in (EXIT_OK, EXIT_PARTIAL), final.stderr
     assert snapshot(root) == expected
+
+
+def test_ctrl_c_stops_at_once_and_leaves_the_dataset_as_it_was(
+    big_archive: Path, tmp_path: Path
+) -> None:
+    data = fresh(big_archive, tmp_path)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "cleaning", "reprocess", "--data-dir", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=data,
+        # A shell's background jobs ignore SIGINT; a terminal's Ctrl-C does not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert run.stderr is not None
+    started = run.stderr.readline()
+    while started and "cleaning.process: cleaning" not in started:
+        started = run.stderr.readline()
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=30)
+    assert run.returncode == 130
+    assert "interrupted: the dataset is unchanged" in err
+    assert current_version(data / "clean") is None
+    rerun = cli(data, "process")
+    assert rerun.returncode in (EXIT_OK, EXIT_PARTIAL), rerun.stderr
