@@ -350,3 +350,32 @@ def test_ctrl_c_stops_at_once_and_leaves_the_dataset_as_it_was(
     assert current_version(data / "clean") is None
     rerun = cli(data, "process")
     assert rerun.returncode in (EXIT_OK, EXIT_PARTIAL), rerun.stderr
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_a_worker_killed_mid_run_costs_nothing(big_archive: Path, tmp_path: Path) -> None:
+    data = fresh(big_archive, tmp_path)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "cleaning", "process", "--data-dir", str(data), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=data,
+    )
+    workers: list[int] = []
+    while run.poll() is None and not workers:
+        workers = _children(run.pid)
+        time.sleep(0.01)
+    assert workers, "the run ended before a worker could be killed"
+    os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer would
+    _, log = run.communicate(timeout=240)
+    assert run.returncode in (EXIT_OK, EXIT_PARTIAL), log
+    assert "a worker died; cleaning" in log
+    records, errors = snapshot(data / "clean")
+    assert len(records) + len(errors) == 3 * len(sample_articles()) + SAVED_PAGES + 1
+    assert not any(e["reason"] == "worker-crashed" for e in errors)
