@@ -63,16 +63,16 @@ UNKNOWN_MONTH = "unknown"
 #: are cut in it (a fixed offset: China has kept UTC+8 without DST since 1991).
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 
-#: Final files: zstd compresses this corpus's Chinese text about 3.5x at
-#: level 3 (measured on the sample pages) at a small cost over snappy.
+#: Final files: on the demo's records zstd level 3 writes 54% of the
+#: uncompressed size where snappy writes 66%, for little more time.
 COMPRESSION = "zstd"
 COMPRESSION_LEVEL = 3
 
 #: Staging files live minutes: lz4 for speed, size matters little.
 SPILL_COMPRESSION = "lz4"
 
-#: Rows per row group: ~10 MB of text at the sample pages' ~1 KB a row,
-#: so a reader touching one row group reads little.
+#: Rows per row group: ~18 MB at the sample records' ~1.8 KB a row (in
+#: Arrow), small enough that a reader needing a few rows reads little.
 ROW_GROUP_ROWS = 10_000
 
 #: A partition with more rows is written as several part files, so that no
@@ -80,12 +80,13 @@ ROW_GROUP_ROWS = 10_000
 FILE_ROWS = 100_000
 
 #: Rows a worker buffers before writing them to staging itself (a large raw
-#: file): bounds a worker's memory (~5 KB a row on the sample pages: ~10 MB).
+#: file): bounds a worker's memory (~1.8 KB a sample record: ~4 MB).
 SPILL_BATCH_ROWS = 2_000
 
 #: Rows the run gathers from workers before writing them to staging: few,
-#: large staging files (one per partition per flush) keep the merge fast;
-#: ~50 MB at the sample pages' ~5 KB a row.
+#: large staging files (one per partition per flush) keep the merge fast
+#: (840 tiny files cost 1.8 ms a page on the 2,000-page bench, 30 files
+#: 0.1 ms) while the run's memory stays flat (~4 MB of rows).
 RUN_BATCH_ROWS = 2_000
 
 #: The state table: one row per raw file cleaned.
