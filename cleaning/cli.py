@@ -243,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"\n{args.command} interrupted: the dataset is unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # a missing archive, a full disk: the message says it all
+        logger.error("%s failed, the dataset is unchanged: %s", args.command, exc)
+        return EXIT_FAILED
     except Exception as exc:
         logger.error("%s failed, the dataset is unchanged: %s", args.command, exc, exc_info=True)
         return EXIT_FAILED

@@ -248,6 +248,9 @@ def _run_locked(
 def _pending_tasks(
     options: ProcessOptions, state: dict[str, ProcessedFile], out: Path
 ) -> list[FileTask]:
+    missing = [str(path) for path in options.raw if not path.exists()]
+    if len(missing) == len(options.raw):
+        raise FileNotFoundError(f"no raw archive at {', '.join(missing)}")
     run_id = new_run_id()
     spill_dir = out / STAGING / run_id / "spill"
     base_dir = options.base_dir

@@ -379,3 +379,10 @@ def test_a_worker_killed_mid_run_costs_nothing(big_archive: Path, tmp_path: Path
     records, errors = snapshot(data / "clean")
     assert len(records) + len(errors) == 3 * len(sample_articles()) + SAVED_PAGES + 1
     assert not any(e["reason"] == "worker-crashed" for e in errors)
+
+
+def test_a_missing_raw_archive_is_a_failure_with_a_clear_message(tmp_path: Path) -> None:
+    result = cli(tmp_path, "process", "--raw", str(tmp_path / "no-such-dir"))
+    assert result.returncode == EXIT_FAILED
+    assert "no raw archive at" in result.stderr
+    assert "Traceback" not in result.stderr
