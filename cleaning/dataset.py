@@ -535,8 +535,13 @@ def _keep_winners(
 
 
 def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
-    """One Parquet file as written: no partition columns guessed from its path."""
-    return pq.read_table(path, columns=columns, partitioning=None)
+    """One Parquet file as written: no partition columns guessed from its path.
+
+    ``ParquetFile`` rather than ``read_table``: no dataset discovery, which
+    costs ~3 ms a call, most of the time of a staging file's read.
+    """
+    with pq.ParquetFile(path) as parquet:
+        return parquet.read(columns=columns)
 
 
 def _write_partition(table: pa.Table, target: Path) -> list[Path]:
