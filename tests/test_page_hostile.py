@@ -112,7 +112,7 @@ def _check_record(record: Record) -> None:
     assert record.script in ("simplified", "traditional", "mixed")
 
 
-_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_SETTINGS
