@@ -54,6 +54,9 @@ LISTING_HEADLINE_SHARE = 0.4
 #: Headline length, in characters, of a link-only line on a listing page.
 HEADLINE_MIN_CHARS = 8
 
+#: Link share of a headline line: all link, but for a date or a bullet.
+HEADLINE_LINK_SHARE = 0.9
+
 #: Shortest heading taken for the title's anchor (shorter is a section name).
 MIN_ANCHOR_CHARS = 4
 
@@ -304,7 +307,11 @@ def edges_stage(page: Page) -> Page:
 
 def _check_listing(blocks: tuple[extract.Block, ...]) -> None:
     """Raise ``NotAnArticle`` for a container that is a list of headlines."""
-    headlines = sum(1 for b in blocks if b.link_share >= 0.9 and len(b.text) >= HEADLINE_MIN_CHARS)
+    headlines = sum(
+        1
+        for b in blocks
+        if b.link_share >= HEADLINE_LINK_SHARE and len(b.text) >= HEADLINE_MIN_CHARS
+    )
     if headlines >= LISTING_MIN_HEADLINES and headlines >= LISTING_HEADLINE_SHARE * len(blocks):
         raise NotAnArticle(f"a listing page: {headlines} headlines in {len(blocks)} lines")
 
