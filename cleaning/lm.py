@@ -86,10 +86,66 @@ def _single_cost(char: str, log_total: float) -> float:
     return -log_total
 
 
-def is_word(text: str) -> bool:
-    """True when ``text`` (any script) is a word of the dictionary."""
+#: Natural-log cost of a candidate character of the other script than the
+#: text's (属 in traditional text, 屬 in simplified): a repair restores the
+#: text as it was written, in one script.
+SCRIPT_COST = -5.0
+
+
+@functools.cache
+def other_script(traditional: bool) -> frozenset[str]:
+    """Characters that exist only in the other script than the text's."""
+    table = t2s.char_map()
+    traditional_only = frozenset(map(chr, table))
+    simplified_only = frozenset(table.values()) - traditional_only
+    return simplified_only if traditional else traditional_only
+
+
+@functools.cache
+def _two_char_words() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """For each character, the characters that follow it, and precede it, in two-character words."""
     freq, _ = _model()
-    return bool(freq.get(text.translate(t2s.char_map())))
+    after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
+    for word, count in freq.items():
+        if count and len(word) == 2:
+            after.setdefault(word[0], set()).add(word[1])
+            before.setdefault(word[1], set()).add(word[0])
+    return (
+        {k: frozenset(v) for k, v in after.items()},
+        {k: frozenset(v) for k, v in before.items()},
+    )
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def word_partners(previous: str, following: str) -> dict[str, int]:
+    """Characters that make a two-character word with ``previous`` (before them) or with
+    ``following`` (after them), in either script, with how many of the two they make."""
+    after, before = _two_char_words()
+    table = t2s.char_map()
+    found: dict[str, int] = {}
+    for neighbour, index in ((previous, 0), (following, 1)):
+        if not neighbour:
+            continue
+        simplified = neighbour.translate(table)
+        for char in (after if index == 0 else before).get(simplified, ()):
+            found[char] = found.get(char, 0) + 1
+            for traditional in _traditional_forms(char):
+                found[traditional] = found.get(traditional, 0) + 1
+    return found
+
+
+@functools.cache
+def _traditional_forms(char: str) -> tuple[str, ...]:
+    return _traditional_of().get(char, ())
+
+
+@functools.cache
+def _traditional_of() -> dict[str, tuple[str, ...]]:
+    forms: dict[str, list[str]] = {}
+    for code, simplified in t2s.char_map().items():
+        forms.setdefault(simplified, []).append(chr(code))
+    return {k: tuple(v) for k, v in forms.items()}
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -122,6 +178,21 @@ def _bad_pairs(sentence: str) -> int:
     )
 
 
+#: What follows a number in Chinese text: dates and times, units, classifiers.
+#: The dictionary has no numerals, so without this the model cannot tell
+#: 2月17日 from 2有17日.
+AFTER_DIGIT = frozenset(
+    "年月日时分秒号届期"  # dates and times
+    "万亿千百元角吨米度岁%倍"  # quantities and units
+    "人名家个项次条件台套座批场户处所位"  # classifiers
+)
+AFTER_DIGIT_BONUS = 3.0
+
+
+def _after_digits(sentence: str) -> int:
+    return sum(1 for a, b in itertools.pairwise(sentence) if a.isdigit() and b in AFTER_DIGIT)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def logprob(text: str) -> float:
     """Natural-log probability of the most likely segmentation of ``text`` into words.
@@ -146,4 +217,8 @@ def logprob(text: str) -> float:
         if top == -math.inf or freq.get(sentence[start]) is None:
             top = max(top, _single_cost(sentence[start], log_total) + best[start + 1])
         best[start] = top
-    return best[0] + BAD_PUNCTUATION_PAIR_COST * _bad_pairs(sentence.translate(FOLDED))
+    return (
+        best[0]
+        + BAD_PUNCTUATION_PAIR_COST * _bad_pairs(sentence.translate(FOLDED))
+        + AFTER_DIGIT_BONUS * _after_digits(sentence)
+    )

@@ -30,10 +30,12 @@ Lines of Han characters that are another encoding read as GBK or Big5
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-from cleaning import lm, plausibility
+from cleaning import lm, plausibility, t2s
 from cleaning.chardata import HAN, PINYIN_TONED_VOWELS
 
 # --- byte-level codecs -------------------------------------------------------
@@ -69,8 +71,10 @@ def _as_mixed_bytes(text: str) -> bytes | None:
     """
     if all(ord(c) < 0x100 for c in text):
         return None  # plain Latin-1 read: the single-byte chain covers it
-    # Depth-first over the ambiguous characters, pruned by GBK pair structure.
-    pieces = [
+    # Each character is one byte or its UTF-8 bytes; choose, left to right,
+    # readings that keep a valid GBK structure (a lead byte >= 0x81 takes the
+    # next byte as its trail). Dynamic programming over (position, pending).
+    options = [
         [c.encode("utf-8")]
         if ord(c) > 0xFF
         else [bytes((ord(c),)), c.encode("utf-8")]
@@ -78,22 +82,28 @@ def _as_mixed_bytes(text: str) -> bytes | None:
         else [bytes((ord(c),))]
         for c in text
     ]
-
-    def walk(index: int, pending: bool) -> Iterator[list[bytes]]:
-        if index == len(pieces):
-            if not pending:
-                yield []
-            return
-        for option in pieces[index]:
-            state = pending
-            for byte in option:
-                state = False if state else byte >= 0x81
-            for rest in walk(index + 1, state):
-                yield [option, *rest]
-
-    for path in walk(0, False):
-        return b"".join(path)
-    return None
+    # reachable[i][pending] = (previous pending, option index) that got there
+    reachable: list[dict[bool, tuple[bool, int]]] = [{False: (False, -1)}]
+    for choices in options:
+        step: dict[bool, tuple[bool, int]] = {}
+        for pending in reachable[-1]:
+            for number, option in enumerate(choices):
+                state = pending
+                for byte in option:
+                    state = False if state else byte >= 0x81
+                step.setdefault(state, (pending, number))
+        if not step:
+            return None
+        reachable.append(step)
+    if False not in reachable[-1]:
+        return None
+    chosen: list[bytes] = []
+    state = False
+    for index in range(len(options), 0, -1):
+        previous, number = reachable[index][state]
+        chosen.append(options[index - 1][number])
+        state = previous
+    return b"".join(reversed(chosen))
 
 
 # --- runs of Latin characters -----------------------------------------------
@@ -156,6 +166,7 @@ def repair_latin_runs(text: str, fired: list[str] | None = None) -> str:
     """Undo GBK or UTF-8 bytes read as Latin-1/cp1252 (or as UTF-8-else-Latin-1), run by run."""
     if text.isascii():
         return text
+    text = _repair_mixed_lines(text, fired)
 
     def fix(match: re.Match[str]) -> str:
         run = match.group()
@@ -171,6 +182,32 @@ def repair_latin_runs(text: str, fired: list[str] | None = None) -> str:
         return run
 
     return LATIN_RUN_RE.sub(fix, text)
+
+
+def _repair_mixed_lines(text: str, fired: list[str] | None) -> str:
+    """GBK read by a UTF-8-else-Latin-1 decoder, a whole line at a time.
+
+    Its valid UTF-8 sequences can be any character (three- and four-byte
+    ones look like Han or astral characters), so runs of Latin letters do not
+    delimit the damage: the whole line is re-encoded and kept if it reads
+    clearly better.
+    """
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if len(MIXED_MARKS_RE.findall(line)) < MIN_MIXED_MARKS:
+            continue
+        fixed = _undo(line, _as_mixed_bytes, "gb18030")
+        if fixed is not None and _clean_result(fixed) and plausibility.improves(line, fixed):
+            lines[index] = fixed
+            if fired is not None:
+                fired.append("gbk-as-mixed-utf8")
+    return "\n".join(lines)
+
+
+#: Characters only a two-byte UTF-8 sequence read out of GBK bytes makes
+#: inside Chinese text (Latin extended to Arabic); a line needs a few.
+MIXED_MARKS_RE = re.compile("[\u0100-\u07ff]")
+MIN_MIXED_MARKS = 2
 
 
 #: Text copied through several tools can be mis-decoded more than once;
@@ -190,62 +227,113 @@ def _utf8_from_gbk(line: str) -> str | None:
     """UTF-8 bytes that a GBK decoder read: re-encode, then decode as UTF-8.
 
     A byte the GBK decoder could not pair became U+FFFD: it is lost, but it
-    was part of a UTF-8 sequence, which leaves few candidates; the word model
-    chooses.
+    was part of a UTF-8 sequence and it made no GBK pair with the byte after
+    it, which leaves few candidates; the word model chooses.
     """
-    if "\ufffd" not in line:
-        try:
-            return line.encode("gb18030").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            return None
-    parts = line.split("\ufffd")
     try:
-        encoded = [p.encode("gb18030") for p in parts]
+        parts = [part.encode("gb18030") for part in line.split("\ufffd")]
     except UnicodeEncodeError:
         return None
-    out = encoded[0]
-    for part in encoded[1:]:
-        out = _guess_lost_byte(out, part)
-        if out is None:
+    data: list[int | None] = list(parts[0])
+    for part in parts[1:]:
+        data.append(None)
+        data.extend(part)
+    traditional = t2s.has_traditional(line.encode("gb18030").decode("utf-8", "ignore"))
+    gap = 0
+    while gap < len(data):
+        if data[gap] is not None:
+            gap += 1
+            continue
+        width = 1
+        while gap + width < len(data) and data[gap + width] is None:
+            width += 1
+        if width > 2:
+            return None  # three lost bytes in a row: a whole character, beyond guessing
+        found = _lost_utf8_bytes(data, gap, width, traditional)
+        if found is None:
             return None
+        data[gap : gap + width] = found
+        gap += width
     try:
-        return out.decode("utf-8")
+        return bytes(data).decode("utf-8")  # type: ignore[arg-type]
     except UnicodeDecodeError:
         return None
 
 
 #: Bytes a lost UTF-8 byte can be: a continuation byte or a lead byte of a
-#: three-byte sequence (Chinese text is almost all three-byte sequences).
-_LOST_BYTES = (*range(0x80, 0xC0), *range(0xE2, 0xF0))
+#: two- or three-byte sequence (Chinese text is almost all three-byte ones).
+_LOST_BYTES = (*range(0x80, 0xC0), *range(0xC2, 0xF0))
+#: Lost-byte candidates given to the word model, after a cheap ranking by
+#: character frequency.
+_LOST_SHORTLIST = 8
+#: Bytes of UTF-8 on each side of a lost byte decoded for the word model.
+_LOST_WINDOW = 9
 
 
-def _guess_lost_byte(before: bytes, after: bytes) -> bytes | None:
-    """Join ``before`` + one lost byte + ``after`` so that the UTF-8 around the gap decodes best."""
-    head, tail = before[-3:], after[:3]
-    best: tuple[float, int] | None = None
-    for byte in _LOST_BYTES:
-        window = head + bytes((byte,)) + tail
-        text = _decode_middle(window)
-        if text is None:
-            continue
-        score = lm.logprob(text)
-        if best is None or score > best[0]:
-            best = (score, byte)
-    if best is None:
+def _lost_utf8_bytes(
+    data: list[int | None], gap: int, width: int, traditional: bool
+) -> list[int] | None:
+    """The most likely value of ``width`` (1 or 2) lost bytes at ``gap``."""
+    end = gap + width
+    following = data[end] if end < len(data) else None
+    before = _known_run(data, gap, -1)
+    after = _known_run(data, end - 1, 1)
+    windows: dict[tuple[int, ...], str] = {}
+    # A second lost byte in a row can only be a continuation byte.
+    for values in itertools.product(_LOST_BYTES, *[range(0x80, 0xC0)] * (width - 1)):
+        if following is not None and _gbk_pair_ok(values[-1], following):
+            continue  # the decoder would have read this pair, not lost the byte
+        text = _trimmed_utf8(bytes((*before, *values, *after)), len(before))
+        if text is not None:
+            windows[values] = text
+    if not windows:
         return None
-    return before + bytes((best[1],)) + after
+    other = lm.other_script(traditional)
+
+    def cheap(values: tuple[int, ...]) -> float:
+        text = windows[values]
+        return sum(lm.char_logprob(c) for c in text) + lm.SCRIPT_COST * sum(
+            c in other for c in text
+        )
+
+    shortlist = heapq.nlargest(_LOST_SHORTLIST, windows, key=cheap)
+    best = max(
+        shortlist,
+        key=lambda v: lm.logprob(windows[v]) + lm.SCRIPT_COST * sum(c in other for c in windows[v]),
+    )
+    return list(best)
 
 
-def _decode_middle(window: bytes) -> str | None:
-    """Decode a window cut from UTF-8, ignoring incomplete sequences at its two ends only."""
-    for start in range(0, 4):
-        for end in range(len(window), max(start, len(window) - 4), -1):
+def _known_run(data: list[int | None], gap: int, step: int) -> list[int]:
+    run: list[int] = []
+    index = gap + step
+    while 0 <= index < len(data) and len(run) < _LOST_WINDOW and data[index] is not None:
+        run.append(data[index])  # type: ignore[arg-type]
+        index += step
+    return run[::-1] if step < 0 else run
+
+
+@functools.cache
+def _gbk_pair_ok(lead: int, trail: int) -> bool:
+    try:
+        bytes((lead, trail)).decode("gbk")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _trimmed_utf8(window: bytes, gap: int) -> str | None:
+    """Decode a window cut out of UTF-8 around byte ``gap``.
+
+    Up to three bytes of a sequence cut at either end may be dropped; the
+    byte at ``gap`` must be decoded, and anything invalid rejects the window.
+    """
+    for start in range(min(4, gap + 1)):
+        for end in range(len(window), max(gap, len(window) - 4), -1):
             try:
-                text = window[start:end].decode("utf-8")
+                return window[start:end].decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if end - start >= 3 and "\ufffd" not in text:
-                return text
     return None
 
 

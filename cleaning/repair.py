@@ -52,14 +52,16 @@ def _named(name: str, repair: Callable[[str], str]) -> Repair:
 #: ``whitespace``.
 #:
 #: Why this order: bytes read with the wrong codec come first, since every
-#: other repair reads characters; misaligned-GBK realignment needs the
-#: readings as anchors, so it runs before they are removed; markup residue
-#: (``</span>``) is only whole once the bytes around it are realigned;
-#: conversion to simplified script comes after every repair that reasons
-#: about GBK bytes of the traditional text; punctuation and white space last.
+#: other repair reads characters (whole lines of wrong Han characters before
+#: runs of Latin ones: Big5 read as GBK also yields a few Latin letters);
+#: misaligned-GBK realignment needs the readings as anchors, so it runs
+#: before they are removed; markup residue (``</span>``) is only whole once
+#: the bytes around it are realigned; conversion to simplified script comes
+#: after every repair that reasons about GBK bytes of the traditional text;
+#: punctuation and white space last.
 REPAIRS: tuple[Repair, ...] = (
-    mojibake.repair_latin_runs,
     mojibake.repair_cjk_lines,
+    mojibake.repair_latin_runs,
     _named("misaligned-gbk", repair_misaligned),
     _named("markup", punct.strip_markup),
     _named("pinyin", remove_readings),
