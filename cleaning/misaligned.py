@@ -644,12 +644,16 @@ MAX_MARK_SHARE = 1 / 12
 MIN_LINE_SCORE = -4.6
 
 
+#: Lines shorter than this are too short to judge as nonsense throughout.
+MIN_JUDGED = 24
+
+
 def _farm_like(line: str) -> bool:
     marks = sum(line.count(mark) for mark in REPLACEMENT_MARKS)
     if marks > 2 + len(line) * MAX_MARK_SHARE:
         return False
-    wide = "".join(c for c in _plain(line) if ord(c) >= 0x80 and c not in REPLACEMENT_MARKS)
-    return bool(wide) and plausibility.score(wide) >= MIN_LINE_SCORE
+    han = "".join(c for c in line if ord(c) >= 0x2E80 and not PUA_RE.match(c))
+    return len(han) < MIN_JUDGED or plausibility.score(han) >= MIN_LINE_SCORE
 
 
 def _repair_line(line: str, allow_drops: bool, document: _Context) -> str:
