@@ -41,7 +41,8 @@ def _cases(marked: bool = True):
             for case in json.loads(path.read_text(encoding="utf-8")):
                 failing = marked and case["expect"] == "fail"
                 marks = [pytest.mark.xfail(strict=True)] if failing else []
-                yield pytest.param(stage, kind, case, id=f"{stage}/{kind}/{case['label']}", marks=marks)
+                name = f"{stage}/{kind}/{case['label']}"
+                yield pytest.param(stage, kind, case, id=name, marks=marks)
 
 
 @pytest.mark.parametrize(("stage", "kind", "case"), list(_cases()))
