@@ -2,31 +2,36 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# Two install levels: what the pipeline and the demo run on, and the test tools.
 STAMP  := $(VENV)/.installed
+TESTED := $(VENV)/.installed-test
 
 # Arguments passed through to the commands below, e.g. `make crawl ARGS="--source portal"`.
 ARGS ?=
 
 .PHONY: install demo test lint crawl process reprocess bench eval clean
 
-install: $(STAMP)
+install: $(TESTED)
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[analysis]'
 	touch $(STAMP)
+
+$(TESTED): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(TESTED)
 
 ## demo: serve the bundled sample sites on 127.0.0.1, crawl, clean, summarise
 demo: $(STAMP)
 	$(PY) scripts/demo.py $(ARGS)
 
 ## test: the whole test suite (offline; servers only on 127.0.0.1)
-test: $(STAMP)
+test: $(TESTED)
 	$(PY) -m pytest -q $(ARGS)
 
 ## lint: ruff over the packages and tests
-lint: $(STAMP)
+lint: $(TESTED)
 	$(PY) -m ruff check cleaning crawler tests bench
 	$(PY) -m ruff format --check cleaning crawler tests bench
 
@@ -43,11 +48,11 @@ reprocess: $(STAMP)
 	$(PY) -m cleaning reprocess $(ARGS)
 
 ## bench: speed and quality figures (printed, never asserted)
-bench: $(STAMP)
+bench: $(TESTED)
 	$(PY) bench/run.py $(ARGS)
 
 ## eval: seed scores against the hand-checked gold (needs ../shared)
-eval: $(STAMP)
+eval: $(TESTED)
 	$(PY) ../shared/tools/check_seeds.py --strict
 
 clean:

@@ -1,6 +1,6 @@
 """Character classes and tables shared by the text repairs.
 
-Data apart from logic (ftfy's ``chardata``): every class here is named, and
+Data apart from logic: every class here is named, and
 the regexes of the repairs are built from these names.
 """
 
