@@ -14,7 +14,7 @@ record"):
 6. ``edges``: furniture cut from both edges of the body (``boilerplate``);
 7. ``metadata``: time, source, author, category, tags, original URL from
    the head, the front matter and the lines cut at the edges (``metadata``);
-8. ``repair``: ``repair_text`` on the title, body and names; markup residue.
+8. ``repair``: ``repair_text`` on the title, body and names.
 
 A stage that finds the document cannot become a record raises a
 ``CleaningError``; ``cleaning.page`` turns the final state into a ``Record``.
@@ -23,7 +23,6 @@ A stage that finds the document cannot become a record raises a
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -71,12 +70,6 @@ CONTEXT_BLOCKS = 8
 
 #: Characters of the body read to tell its script: a few paragraphs settle it.
 SCRIPT_SAMPLE_CHARS = 2000
-
-#: Markup that a damaged page leaves in its text (``?/span>`` in seed 001).
-_MARKUP_RESIDUE = re.compile(
-    r"(?:<\s*/?|(?<![A-Za-z0-9])/)(?:span|p|div|font|strong|em|b|i|u|a|br|td|tr|li)\b[^<>\n]{0,80}?/?>",
-    re.IGNORECASE,
-)
 
 
 class Page(NamedTuple):
@@ -438,7 +431,7 @@ def _repair_lines(lines: list[str], fired: set[str]) -> list[str]:
 
 
 def repair_stage(page: Page) -> Page:
-    """``repair_text`` on body, title and names; markup residue removed; no empty lines."""
+    """``repair_text`` on body, title and names; no empty lines."""
     fired: set[str] = set()
     names = [page.title, page.source, page.author, page.category, *page.tags]
     present = [i for i, name in enumerate(names) if name]
@@ -448,10 +441,7 @@ def repair_stage(page: Page) -> Page:
         repaired_names[index] = boilerplate.fold_spaces(lines[len(page.body) + offset]) or None
     paragraphs = []
     for line in lines[: len(page.body)]:
-        cleaned = _MARKUP_RESIDUE.sub("", line)
-        if cleaned != line:
-            fired.add("markup-residue")
-        cleaned = boilerplate.fold_spaces(cleaned)
+        cleaned = boilerplate.fold_spaces(line)
         if cleaned:
             paragraphs.append(cleaned)
     body = tuple(paragraphs)

@@ -39,10 +39,13 @@ SPACES_RE = re.compile("[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 #: Control characters that have no place in text (not \\t or \\n).
 CONTROLS_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufeff]")
 
-#: Inline markup that survived as text: tags of the inline elements pages
-#: wrap body text in, not arbitrary ``<...>`` (a formula ``a<b>c`` stays).
+#: Markup that survived as text: tags of the elements pages wrap body text
+#: in, not arbitrary ``<...>``; also a closing tag whose ``<`` a damaged
+#: decoder swallowed (``發展?!?/span>`` in seed 001: ``/span>``).
 STRAY_TAG_RE = re.compile(
-    r"</?(?:span|font|strong|b|i|em|u|a|p|br|div|section|sup|sub)(?:\s[^<>\n]{0,200})?\s*/?>",
+    r"(?:<\s*/?|(?<![A-Za-z0-9])/)"
+    r"(?:span|font|strong|b|i|em|u|a|p|br|div|section|sup|sub|td|tr|li)"
+    r"(?:\s[^<>\n]{0,200})?\s*/?>",
     re.IGNORECASE,
 )
 #: HTML character references left in text (``&nbsp;``, ``&#12290;``).
@@ -67,7 +70,7 @@ def fold_space(text: str) -> str:
 
 def strip_markup(text: str) -> str:
     """Remove stray inline tags and resolve HTML character references."""
-    if "<" in text:
+    if ">" in text:
         text = STRAY_TAG_RE.sub("", text)
     if "&" in text:
         text = ENTITY_RE.sub(lambda m: html.unescape(m.group()), text)
