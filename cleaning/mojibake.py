@@ -194,7 +194,8 @@ def _repair_mixed_lines(text: str, fired: list[str] | None) -> str:
     """
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        if len(MIXED_MARKS_RE.findall(line)) < MIN_MIXED_MARKS:
+        marks = [c for c in MIXED_MARKS_RE.findall(line) if c not in PINYIN_TONED_VOWELS]
+        if len(marks) < MIN_MIXED_MARKS:
             continue
         fixed = _undo(line, _as_mixed_bytes, "gb18030")
         if fixed is not None and _clean_result(fixed) and plausibility.improves(line, fixed):
@@ -205,7 +206,8 @@ def _repair_mixed_lines(text: str, fired: list[str] | None) -> str:
 
 
 #: Characters only a two-byte UTF-8 sequence read out of GBK bytes makes
-#: inside Chinese text (Latin extended to Arabic); a line needs a few.
+#: inside Chinese text (Latin extended to Arabic, but not the tone-marked
+#: vowels of pinyin readings); a line needs a few.
 MIXED_MARKS_RE = re.compile("[\u0100-\u07ff]")
 MIN_MIXED_MARKS = 2
 
@@ -358,9 +360,19 @@ _CJK_CHAINS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 )
 
 
+#: Share of uncommon characters above which a line is worth scoring in full:
+#: clean lines have a few percent (names, technical words), every Han-to-Han
+#: chain above a third.
+RARE_SHARE = 0.2
+
+
 def _suspect(line: str) -> bool:
+    if line.isascii():
+        return False
+    if "\ufffd" not in line and plausibility.rare_share(line) < RARE_SHARE:
+        return False
     wide = "".join(c for c in line if ord(c) >= 0x80 and not c.isspace())
-    return bool(wide) and ("\ufffd" in wide or plausibility.score(wide) < SUSPECT)
+    return "\ufffd" in wide or plausibility.score(wide) < SUSPECT
 
 
 def repair_cjk_lines(text: str, fired: list[str] | None = None) -> str:
