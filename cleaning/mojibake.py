@@ -117,6 +117,9 @@ _LATINISH = "\u0080-\u07ff\u2013-\u203a\u20ac\u2122"
 #: that one accented letter is never taken for a damaged Chinese character.
 LATIN_RUN_RE = re.compile(f"[{_LATINISH}][{_LATINISH}\\x21-\\x7e ]*[{_LATINISH}][\\x40-\\x7e]?")
 
+#: Marks of cp1252 that Chinese text uses as they are: quotes, ellipsis, dashes.
+CHINESE_TYPOGRAPHY = frozenset("\u2018\u2019\u201c\u201d\u2026\u2014\u2013\u00b7")
+
 #: (name, bytes of the run, codec that decodes them right)
 _LATIN_CHAINS: tuple[tuple[str, Callable[[str], bytes | None], str], ...] = (
     ("gbk-as-latin1", _as_single_bytes, "gb18030"),
@@ -170,8 +173,8 @@ def repair_latin_runs(text: str, fired: list[str] | None = None) -> str:
 
     def fix(match: re.Match[str]) -> str:
         run = match.group()
-        if all(c in PINYIN_TONED_VOWELS for c in run if not c.isascii()):
-            return run  # pinyin (a reading, a name in Latin script)
+        if all(c in PINYIN_TONED_VOWELS or c in CHINESE_TYPOGRAPHY for c in run if not c.isascii()):
+            return run  # pinyin (a reading, a name in Latin script), or quotes and dashes
         for _ in range(MAX_ROUNDS):
             found = _best_latin(run)
             if found is None:

@@ -96,7 +96,7 @@ def _common_deleter() -> dict[int, None]:
 
 def rare_share(text: str) -> float:
     """Share of the non-ASCII characters of ``text`` that are not common (fast: one translate)."""
-    wide = sum(1 for c in text if ord(c) >= 0x80) if not text.isascii() else 0
+    wide = len(text) - len(text.encode("ascii", "ignore"))
     if not wide:
         return 0.0
     return len(text.translate(_common_deleter())) / wide
