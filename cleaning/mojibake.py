@@ -232,8 +232,10 @@ def _utf8_from_gbk(line: str) -> str | None:
     """UTF-8 bytes that a GBK decoder read: re-encode, then decode as UTF-8.
 
     A byte the GBK decoder could not pair became U+FFFD: it is lost, but it
-    was part of a UTF-8 sequence and it made no GBK pair with the byte after
-    it, which leaves few candidates; the word model chooses.
+    was part of a UTF-8 sequence (which says whether it was a lead or a
+    continuation byte) and it made no GBK pair with the byte after it, which
+    leaves few candidates; the word model chooses. Where a whole character's
+    bytes are lost, it stays U+FFFD: nothing can tell what it was.
     """
     try:
         parts = [part.encode("gb18030") for part in line.split("\ufffd")]
@@ -244,6 +246,7 @@ def _utf8_from_gbk(line: str) -> str | None:
         data.append(None)
         data.extend(part)
     traditional = t2s.has_traditional(line.encode("gb18030").decode("utf-8", "ignore"))
+    gaps = []
     gap = 0
     while gap < len(data):
         if data[gap] is not None:
@@ -252,22 +255,26 @@ def _utf8_from_gbk(line: str) -> str | None:
         width = 1
         while gap + width < len(data) and data[gap + width] is None:
             width += 1
-        if width > 2:
-            return None  # three lost bytes in a row: a whole character, beyond guessing
-        found = _lost_utf8_bytes(data, gap, width, traditional)
-        if found is None:
-            return None
-        data[gap : gap + width] = found
+        if width <= 2:
+            gaps.append((gap, width))
         gap += width
-    try:
-        return bytes(data).decode("utf-8")  # type: ignore[arg-type]
-    except UnicodeDecodeError:
-        return None
+    # Left to right, then once more with every neighbour filled in: the first
+    # pass sees only the text up to the next lost byte on the right.
+    for rounds in range(2):
+        for gap, width in gaps:
+            if rounds:
+                data[gap : gap + width] = [None] * width
+            found = _lost_utf8_bytes(data, gap, width, traditional)
+            if found is not None:
+                data[gap : gap + width] = found
+    text = bytes(b if b is not None else 0xFF for b in data).decode("utf-8", errors="replace")
+    return text if text.count("\ufffd") <= line.count("\ufffd") // 2 else None
 
 
-#: Bytes a lost UTF-8 byte can be: a continuation byte or a lead byte of a
-#: two- or three-byte sequence (Chinese text is almost all three-byte ones).
-_LOST_BYTES = (*range(0x80, 0xC0), *range(0xC2, 0xF0))
+#: Continuation bytes, and lead bytes of two- and three-byte sequences
+#: (Chinese text is almost all three-byte sequences).
+_CONTINUATION = tuple(range(0x80, 0xC0))
+_LEADS = tuple(range(0xC2, 0xF0))
 #: Lost-byte candidates given to the word model, after a cheap ranking by
 #: character frequency.
 _LOST_SHORTLIST = 8
@@ -275,38 +282,87 @@ _LOST_SHORTLIST = 8
 _LOST_WINDOW = 9
 
 
+def _sequence_length(lead: int) -> int:
+    return 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+def _lost_kinds(head: list[int], width: int) -> list[tuple[int, ...]]:
+    """Which values each lost byte can take, from the UTF-8 structure before it."""
+    starts = [i for i, b in enumerate(head) if b < 0x80 or b >= 0xC0]
+    missing = 0
+    if starts:
+        missing = max(0, _sequence_length(head[starts[-1]]) - (len(head) - starts[-1]))
+    kinds = []
+    for _ in range(width):
+        if missing:
+            kinds.append(_CONTINUATION)
+            missing -= 1
+        else:
+            kinds.append(_LEADS)
+            missing = 2  # after a lead, assume the common three-byte sequence
+    return kinds
+
+
 def _lost_utf8_bytes(
     data: list[int | None], gap: int, width: int, traditional: bool
 ) -> list[int] | None:
-    """The most likely value of ``width`` (1 or 2) lost bytes at ``gap``."""
+    """The most likely values of ``width`` (1 or 2) lost bytes at ``gap``."""
     end = gap + width
     following = data[end] if end < len(data) else None
     before = _known_run(data, gap, -1)
+    start = next((i for i, b in enumerate(before) if b < 0x80 or b >= 0xC0), len(before))
+    head = before[start:]  # from a sequence boundary
     after = _known_run(data, end - 1, 1)
+    # The character the lost bytes belong to starts after head's last boundary.
+    boundary = max((i for i, b in enumerate(head) if b < 0x80 or b >= 0xC0), default=0)
+    index = len(bytes(head[:boundary]).decode("utf-8", errors="replace"))
     windows: dict[tuple[int, ...], str] = {}
-    # A second lost byte in a row can only be a continuation byte.
-    for values in itertools.product(_LOST_BYTES, *[range(0x80, 0xC0)] * (width - 1)):
-        if following is not None and _gbk_pair_ok(values[-1], following):
-            continue  # the decoder would have read this pair, not lost the byte
-        text = _trimmed_utf8(bytes((*before, *values, *after)), len(before))
-        if text is not None:
+    for values in itertools.product(*_lost_kinds(head, width)):
+        # Each lost byte made no GBK pair with the byte after it, or the
+        # decoder would have read the pair instead of losing the byte.
+        nexts = (*values[1:], following)
+        if any(n is not None and _gbk_pair_ok(v, n) for v, n in zip(values, nexts, strict=True)):
+            continue
+        text = _decode_head(bytes((*head, *values)), bytes(after))
+        if text is not None and index < len(text):
             windows[values] = text
     if not windows:
         return None
     other = lm.other_script(traditional)
 
-    def cheap(values: tuple[int, ...]) -> float:
+    def promise(values: tuple[int, ...]) -> float:
         text = windows[values]
-        return sum(lm.char_logprob(c) for c in text) + lm.SCRIPT_COST * sum(
-            c in other for c in text
+        char = text[index]
+        partners = lm.word_partners(text[index - 1 : index], text[index + 1 : index + 2])
+        return (
+            lm.char_logprob(char)
+            + LOST_WORD_BONUS * partners.get(char, 0)
+            + lm.SCRIPT_COST * (char in other)
         )
 
-    shortlist = heapq.nlargest(_LOST_SHORTLIST, windows, key=cheap)
-    best = max(
-        shortlist,
-        key=lambda v: lm.logprob(windows[v]) + lm.SCRIPT_COST * sum(c in other for c in windows[v]),
-    )
-    return list(best)
+    def likelihood(values: tuple[int, ...]) -> float:
+        text = windows[values]
+        char = text[index]
+        partners = lm.word_partners(text[index - 1 : index], text[index + 1 : index + 2])
+        return (
+            lm.logprob(text)
+            + lm.SCRIPT_COST * sum(c in other for c in text)
+            + PARTNER_WEIGHT * partners.get(char, 0)
+        )
+
+    shortlist = heapq.nlargest(_LOST_SHORTLIST, windows, key=promise)
+    return list(max(shortlist, key=likelihood))
+
+
+#: Natural-log weight, in the final choice, of each neighbour the candidate
+#: makes a two-character word with (the word model scores one segmentation
+#: and can miss a word the neighbours would form).
+PARTNER_WEIGHT = 1.5
+
+
+#: Natural-log bonus, in the shortlist, for a candidate character that makes
+#: a dictionary word with a neighbour (议 after 会: 会议).
+LOST_WORD_BONUS = 5.0
 
 
 def _known_run(data: list[int | None], gap: int, step: int) -> list[int]:
@@ -327,18 +383,14 @@ def _gbk_pair_ok(lead: int, trail: int) -> bool:
     return True
 
 
-def _trimmed_utf8(window: bytes, gap: int) -> str | None:
-    """Decode a window cut out of UTF-8 around byte ``gap``.
-
-    Up to three bytes of a sequence cut at either end may be dropped; the
-    byte at ``gap`` must be decoded, and anything invalid rejects the window.
-    """
-    for start in range(min(4, gap + 1)):
-        for end in range(len(window), max(gap, len(window) - 4), -1):
-            try:
-                return window[start:end].decode("utf-8")
-            except UnicodeDecodeError:
-                continue
+def _decode_head(head: bytes, after: bytes) -> str | None:
+    """Decode ``head`` (which starts on a character boundary) and as much of ``after``
+    as ends on one; None when the bytes are not valid UTF-8."""
+    for cut in range(len(after), max(-1, len(after) - 4), -1):
+        try:
+            return (head + after[:cut]).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
     return None
 
 
@@ -389,7 +441,7 @@ def repair_cjk_lines(text: str, fired: list[str] | None = None) -> str:
         best: tuple[float, str, str] | None = None
         for name, undo in _CJK_CHAINS:
             fixed = undo(line)
-            if fixed is None or fixed == line or "\ufffd" in fixed:
+            if fixed is None or fixed == line or fixed.count("\ufffd") > line.count("\ufffd") // 2:
                 continue
             score = plausibility.score(fixed)
             if best is None or score > best[0]:
