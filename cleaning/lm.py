@@ -24,18 +24,28 @@ from cleaning import t2s
 
 
 @functools.cache
-def _model() -> tuple[dict[str, int], float]:
+def _model() -> tuple[dict[str, float], float]:
+    """Every dictionary word with its natural-log probability, and every prefix of
+    one with ``PREFIX`` (so a scan can stop early); and log(total count)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    freq = dict(tokenizer.FREQ)
+    counts = dict(tokenizer.FREQ)
     for word, count in EXTRA_WORDS.items():
         for end in range(1, len(word)):
-            freq.setdefault(word[:end], 0)
-        freq[word] = count
-    return freq, math.log(tokenizer.total)
+            counts.setdefault(word[:end], 0)
+        counts[word] = count
+    log_total = math.log(tokenizer.total)
+    scores = {
+        word: math.log(count) - log_total if count else PREFIX for word, count in counts.items()
+    }
+    return scores, log_total
+
+
+#: The model's mark for a string that only begins dictionary words.
+PREFIX = 1.0
 
 
 #: Longest dictionary word considered (jieba's dictionary has few longer).
@@ -73,6 +83,7 @@ LATIN_COST = math.log(0.001)
 EXTRA_WORDS = {"5G": 300, "4G": 200, "3G": 100}
 
 
+@functools.cache
 def _single_cost(char: str, log_total: float) -> float:
     if char.isdigit() and char.isascii():
         return DIGIT_COST
@@ -104,11 +115,11 @@ def other_script(traditional: bool) -> frozenset[str]:
 @functools.cache
 def _two_char_words() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """For each character, the characters that follow it, and precede it, in two-character words."""
-    freq, _ = _model()
+    scores, _ = _model()
     after: dict[str, set[str]] = {}
     before: dict[str, set[str]] = {}
-    for word, count in freq.items():
-        if count and len(word) == 2:
+    for word, score in scores.items():
+        if score != PREFIX and len(word) == 2:
             after.setdefault(word[0], set()).add(word[1])
             before.setdefault(word[1], set()).add(word[0])
     return (
@@ -151,11 +162,11 @@ def _traditional_of() -> dict[str, tuple[str, ...]]:
 @functools.lru_cache(maxsize=1 << 16)
 def char_logprob(char: str) -> float:
     """Natural-log probability of one character standing alone (a prior for candidates)."""
-    freq, log_total = _model()
+    scores, log_total = _model()
     simplified = char.translate(t2s.char_map())
-    count = freq.get(simplified)
-    if count:
-        return math.log(count) - log_total
+    score = scores.get(simplified, PREFIX)
+    if score != PREFIX:
+        return score
     return _single_cost(simplified, log_total)
 
 
@@ -201,21 +212,25 @@ def logprob(text: str) -> float:
     texts score lower, so compare candidates of equal length, or mind the
     difference.
     """
-    freq, log_total = _model()
+    scores, log_total = _model()
     sentence = text.translate(t2s.char_map())
     n = len(sentence)
     best = [0.0] * (n + 1)
     for start in range(n - 1, -1, -1):
-        top = -math.inf
-        for end in range(start + 1, min(n, start + MAX_WORD) + 1):
-            piece = sentence[start:end]
-            count = freq.get(piece)
-            if count is None:
-                break
-            if count or end == start + 1:
-                top = max(top, math.log(count or 1) - log_total + best[end])
-        if top == -math.inf or freq.get(sentence[start]) is None:
-            top = max(top, _single_cost(sentence[start], log_total) + best[start + 1])
+        first = scores.get(sentence[start])
+        if first is None or first == PREFIX:
+            top = _single_cost(sentence[start], log_total) + best[start + 1]
+        else:
+            top = first + best[start + 1]
+        if first is not None:
+            for end in range(start + 2, min(n, start + MAX_WORD) + 1):
+                score = scores.get(sentence[start:end])
+                if score is None:
+                    break
+                if score != PREFIX:
+                    total = score + best[end]
+                    if total > top:
+                        top = total
         best[start] = top
     return (
         best[0]

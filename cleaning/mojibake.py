@@ -258,11 +258,20 @@ def _utf8_from_gbk(line: str) -> str | None:
         if width <= 2:
             gaps.append((gap, width))
         gap += width
-    # Left to right, then once more with every neighbour filled in: the first
-    # pass sees only the text up to the next lost byte on the right.
+    # Not UTF-8 at all (another chain's damage): most of it fails to decode.
+    known = bytes(b if b is not None else 0x80 for b in data).decode("utf-8", errors="replace")
+    if known.count("\ufffd") > 2 * len(gaps) + 2:
+        return None
+    # Left to right, then once more for a lost byte that had another one close
+    # on its right: the first pass saw only the text up to it.
+    crowded = {
+        gap for (gap, _), (later, _) in itertools.pairwise(gaps) if later - gap <= _LOST_WINDOW
+    }
     for rounds in range(2):
         for gap, width in gaps:
             if rounds:
+                if gap not in crowded:
+                    continue
                 data[gap : gap + width] = [None] * width
             found = _lost_utf8_bytes(data, gap, width, traditional)
             if found is not None:
@@ -316,13 +325,17 @@ def _lost_utf8_bytes(
     # The character the lost bytes belong to starts after head's last boundary.
     boundary = max((i for i, b in enumerate(head) if b < 0x80 or b >= 0xC0), default=0)
     index = len(bytes(head[:boundary]).decode("utf-8", errors="replace"))
+    # Each lost byte made no GBK pair with the byte after it, or the decoder
+    # would have read the pair instead of losing the byte.
+    kinds = _lost_kinds(head, width)
+    ok = _gbk_pairs()
+    last = [v for v in kinds[-1] if following is None or not ok[v << 8 | following]]
+    if width == 1:
+        combos = [(v,) for v in last]
+    else:
+        combos = [(v0, v1) for v1 in last for v0 in kinds[0] if not ok[v0 << 8 | v1]]
     windows: dict[tuple[int, ...], str] = {}
-    for values in itertools.product(*_lost_kinds(head, width)):
-        # Each lost byte made no GBK pair with the byte after it, or the
-        # decoder would have read the pair instead of losing the byte.
-        nexts = (*values[1:], following)
-        if any(n is not None and _gbk_pair_ok(v, n) for v, n in zip(values, nexts, strict=True)):
-            continue
+    for values in combos:
         text = _decode_head(bytes((*head, *values)), bytes(after))
         if text is not None and index < len(text):
             windows[values] = text
@@ -375,12 +388,17 @@ def _known_run(data: list[int | None], gap: int, step: int) -> list[int]:
 
 
 @functools.cache
-def _gbk_pair_ok(lead: int, trail: int) -> bool:
-    try:
-        bytes((lead, trail)).decode("gbk")
-    except UnicodeDecodeError:
-        return False
-    return True
+def _gbk_pairs() -> bytes:
+    """A 64 KiB table: 1 where the two bytes (lead << 8 | trail) are a GBK character."""
+    table = bytearray(0x10000)
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            try:
+                bytes((lead, trail)).decode("gbk")
+            except UnicodeDecodeError:
+                continue
+            table[lead << 8 | trail] = 1
+    return bytes(table)
 
 
 def _decode_head(head: bytes, after: bytes) -> str | None:
