@@ -473,16 +473,17 @@ def _shortlist(candidates: list[str], previous: str, following: str, size: int =
     size = size or TOP_CANDIDATES
     if len(candidates) <= size:
         return candidates
-    partners = lm.word_partners(previous, following)
-    boosted = [c for c in candidates if c in partners] if partners else []
-    pool = dict.fromkeys(boosted + candidates[:size])
 
     def promise(char: str) -> float:
-        return lm.char_logprob(char) + WORD_BONUS * partners.get(char, 0)
+        return lm.char_logprob(char) + WORD_BONUS * lm.partners(previous, char, following)
 
+    pool = candidates if len(candidates) <= SHORTLIST_SCAN else candidates[:SHORTLIST_SCAN]
     return heapq.nlargest(size, pool, key=promise)
 
 
+#: Candidates (most frequent first) looked at for the shortlist: beyond the
+#: first few hundred, characters are too rare to be the lost one.
+SHORTLIST_SCAN = 400
 #: Natural-log bonus, in the shortlist, for a candidate that makes a word
 #: with a neighbour: worth about a hundredfold in frequency.
 WORD_BONUS = 5.0

@@ -346,21 +346,19 @@ def _lost_utf8_bytes(
     def promise(values: tuple[int, ...]) -> float:
         text = windows[values]
         char = text[index]
-        partners = lm.word_partners(text[index - 1 : index], text[index + 1 : index + 2])
+        neighbours = lm.partners(text[index - 1 : index], char, text[index + 1 : index + 2])
         return (
-            lm.char_logprob(char)
-            + LOST_WORD_BONUS * partners.get(char, 0)
-            + lm.SCRIPT_COST * (char in other)
+            lm.char_logprob(char) + LOST_WORD_BONUS * neighbours + lm.SCRIPT_COST * (char in other)
         )
 
     def likelihood(values: tuple[int, ...]) -> float:
         text = windows[values]
         char = text[index]
-        partners = lm.word_partners(text[index - 1 : index], text[index + 1 : index + 2])
+        neighbours = lm.partners(text[index - 1 : index], char, text[index + 1 : index + 2])
         return (
             lm.logprob(text)
             + lm.SCRIPT_COST * sum(c in other for c in text)
-            + PARTNER_WEIGHT * partners.get(char, 0)
+            + PARTNER_WEIGHT * neighbours
         )
 
     shortlist = heapq.nlargest(_LOST_SHORTLIST, windows, key=promise)
