@@ -509,6 +509,9 @@ def main(argv: Sequence[str]) -> int:
     )
     print(f"{len(passages)} clean passages, {FARM_TABLES} farm tables (seed {FARM_SEED})\n")
     selected = [chain for chain in chains if args.chain in chain.name]
+    from cleaning import lm
+
+    print(f"word model loaded in {lm.load():.1f} s (once per process, not timed below)\n")
     limited_repair = time_limited(repair_text, args.time_limit)
     results = [
         evaluate(chain, passages, limited_repair, examples=args.examples) for chain in selected

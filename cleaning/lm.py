@@ -44,6 +44,20 @@ def _model() -> tuple[dict[str, float], float]:
     return scores, log_total
 
 
+def load() -> float:
+    """Load the dictionary now (about a second, once per process); returns the seconds taken.
+
+    It loads by itself on first use; long-running workers and benchmarks call
+    this first so that the first damaged document does not pay for it.
+    """
+    import time
+
+    started = time.perf_counter()
+    _model()
+    _two_char_words()
+    return time.perf_counter() - started
+
+
 #: The model's mark for a string that only begins dictionary words.
 PREFIX = 1.0
 
@@ -126,6 +140,28 @@ def _two_char_words() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[st
         {k: frozenset(v) for k, v in after.items()},
         {k: frozenset(v) for k, v in before.items()},
     )
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def partner_chars(previous: str, following: str) -> dict[str, int]:
+    """Every character, in either script, that makes a two-character dictionary word
+    with ``previous`` or ``following``, with how many of the two (see ``partners``)."""
+    after, before = _two_char_words()
+    table = t2s.char_map()
+    found: dict[str, int] = {}
+    for neighbour, side in ((previous, after), (following, before)):
+        for char in side.get(neighbour.translate(table), ()) if neighbour else ():
+            for form in (char, *_traditional_forms().get(char, ())):
+                found[form] = found.get(form, 0) + 1
+    return found
+
+
+@functools.cache
+def _traditional_forms() -> dict[str, tuple[str, ...]]:
+    forms: dict[str, list[str]] = {}
+    for code, simplified in t2s.char_map().items():
+        forms.setdefault(simplified, []).append(chr(code))
+    return {k: tuple(v) for k, v in forms.items()}
 
 
 def partners(previous: str, char: str, following: str) -> int:

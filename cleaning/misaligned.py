@@ -131,7 +131,7 @@ def _encode(char: str) -> bytes | None:
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """One lost byte and the values it may take."""
+    """One lost byte and the values it may take (all below 0x80, or all above)."""
 
     values: tuple[int, ...]
 
@@ -344,7 +344,7 @@ def _slots(stream: Sequence[Byte]) -> list[str | list[str]] | None:
             out.append(chr(first))
             index += 1
             continue
-        if isinstance(first, Unknown) and all(v < 0x80 for v in first.values):
+        if isinstance(first, Unknown) and first.values[0] < 0x80:  # a swallowed ASCII byte
             out.append([chr(v) for v in first.values])
             index += 1
             continue
@@ -418,6 +418,11 @@ def _pair_candidates(leads: tuple[int, ...], trails: tuple[int, ...]) -> list[st
     return sorted(found, key=lm.char_logprob, reverse=True)
 
 
+@functools.lru_cache(maxsize=4096)
+def _as_set(candidates: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(candidates)
+
+
 def _fill(slots: list[str | list[str]], left: str, right: str, context: _Context) -> str:
     """Choose the unknown characters: a small beam search, left to right.
 
@@ -474,16 +479,20 @@ def _shortlist(candidates: list[str], previous: str, following: str, size: int =
     if len(candidates) <= size:
         return candidates
 
-    def promise(char: str) -> float:
-        return lm.char_logprob(char) + WORD_BONUS * lm.partners(previous, char, following)
+    partners = lm.partner_chars(previous, following)
+    if len(partners) < len(candidates):
+        present = _as_set(tuple(candidates))
+        boosted = [c for c in partners if c in present]
+    else:
+        boosted = [c for c in candidates if c in partners]
+    pool = dict.fromkeys(boosted + candidates[:size])
 
-    pool = candidates if len(candidates) <= SHORTLIST_SCAN else candidates[:SHORTLIST_SCAN]
+    def promise(char: str) -> float:
+        return lm.char_logprob(char) + WORD_BONUS * partners.get(char, 0)
+
     return heapq.nlargest(size, pool, key=promise)
 
 
-#: Candidates (most frequent first) looked at for the shortlist: beyond the
-#: first few hundred, characters are too rare to be the lost one.
-SHORTLIST_SCAN = 400
 #: Natural-log bonus, in the shortlist, for a candidate that makes a word
 #: with a neighbour: worth about a hundredfold in frequency.
 WORD_BONUS = 5.0
