@@ -26,9 +26,7 @@ ALPHABET = st.sampled_from(
 )
 TEXTS = st.one_of(st.text(), st.text(alphabet=ALPHABET, max_size=80))
 
-SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
