@@ -329,9 +329,17 @@ def concatenated(texts: Sequence[str], size: int = THROUGHPUT_CHARS) -> str:
 
 
 def time_repair(label: str, text: str, repair: Callable[[str], str], runs: int) -> Throughput:
-    """Best of ``runs`` timings of ``repair(text)``."""
+    """Best of ``runs`` timings of ``repair(text)``, each as if the text were new.
+
+    The repairs memoize what they computed about texts they saw (word-model
+    windows, repaired lines); that is forgotten before each run, so a run does
+    not profit from the evaluation or from the run before it.
+    """
+    from cleaning.repair import forget_texts
+
     best = float("inf")
     for _ in range(runs):
+        forget_texts()
         started = time.perf_counter()
         repair(text)
         best = min(best, time.perf_counter() - started)

@@ -164,18 +164,31 @@ def _traditional_forms() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in forms.items()}
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def followers(char: str) -> frozenset[str]:
+    """Simplified characters that follow ``char`` (either script) in two-character words."""
+    return _two_char_words()[0].get(char.translate(t2s.char_map()), frozenset())
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def leaders(char: str) -> frozenset[str]:
+    """Simplified characters that precede ``char`` (either script) in two-character words."""
+    return _two_char_words()[1].get(char.translate(t2s.char_map()), frozenset())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def simplified(char: str) -> str:
+    """One character in simplified script."""
+    return char.translate(t2s.char_map())
+
+
 def partners(previous: str, char: str, following: str) -> int:
     """How many of its neighbours ``char`` makes a two-character dictionary word
     with (``previous`` + char, char + ``following``), in either script: 0, 1 or 2."""
-    after, before = _two_char_words()
-    table = t2s.char_map()
-    simple = char.translate(table)
-    found = 0
-    if previous and simple in after.get(previous.translate(table), ()):
-        found += 1
-    if following and simple in before.get(following.translate(table), ()):
-        found += 1
-    return found
+    simple = simplified(char)
+    return (bool(previous) and simple in followers(previous)) + (
+        bool(following) and simple in leaders(following)
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -403,12 +403,12 @@ CACHE_WEIGHT = 2.0
 
 def _document_bigrams(text: str) -> frozenset[str]:
     plain = _plain(text)
-    return frozenset(
-        plain[i : i + 2]
-        for i in range(len(plain) - 1)
-        if not (set(plain[i : i + 2]) & set(REPLACEMENT_MARKS))
-        and not PUA_RE.search(plain[i : i + 2])
-    )
+    pairs = {plain[i : i + 2] for i in range(len(plain) - 1)}
+    damaged = {p for p in pairs if set(p) & _DAMAGE_MARKS or PUA_RE.search(p)}
+    return frozenset(pairs - damaged)
+
+
+_DAMAGE_MARKS = frozenset(REPLACEMENT_MARKS)
 
 
 @functools.lru_cache(maxsize=4096)

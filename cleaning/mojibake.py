@@ -169,7 +169,6 @@ def repair_latin_runs(text: str, fired: list[str] | None = None) -> str:
     """Undo GBK or UTF-8 bytes read as Latin-1/cp1252 (or as UTF-8-else-Latin-1), run by run."""
     if text.isascii():
         return text
-    text = _repair_mixed_lines(text, fired)
 
     def fix(match: re.Match[str]) -> str:
         run = match.group()
@@ -184,7 +183,9 @@ def repair_latin_runs(text: str, fired: list[str] | None = None) -> str:
                 fired.append(name)
         return run
 
-    return LATIN_RUN_RE.sub(fix, text)
+    # Runs first: the single-byte chains are exact and cheap; what still looks
+    # like a mixed decoder's output afterwards is tried line by line.
+    return _repair_mixed_lines(LATIN_RUN_RE.sub(fix, text), fired)
 
 
 def _repair_mixed_lines(text: str, fired: list[str] | None) -> str:
@@ -324,7 +325,11 @@ def _lost_utf8_bytes(
     after = _known_run(data, end - 1, 1)
     # The character the lost bytes belong to starts after head's last boundary.
     boundary = max((i for i, b in enumerate(head) if b < 0x80 or b >= 0xC0), default=0)
-    index = len(bytes(head[:boundary]).decode("utf-8", errors="replace"))
+    try:
+        prefix = bytes(head[:boundary]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    partial, rest = bytes(head[boundary:]), bytes(after)
     # Each lost byte made no GBK pair with the byte after it, or the decoder
     # would have read the pair instead of losing the byte.
     kinds = _lost_kinds(head, width)
@@ -334,35 +339,61 @@ def _lost_utf8_bytes(
         combos = [(v,) for v in last]
     else:
         combos = [(v0, v1) for v1 in last for v0 in kinds[0] if not ok[v0 << 8 | v1]]
-    windows: dict[tuple[int, ...], str] = {}
+    # Each candidate completes one or two characters: decode just those.
+    chunks: dict[tuple[int, ...], tuple[str, int]] = {}
     for values in combos:
-        text = _decode_head(bytes((*head, *values)), bytes(after))
-        if text is not None and index < len(text):
-            windows[values] = text
-    if not windows:
+        chunk = _complete(partial + bytes(values), rest)
+        if chunk is not None:
+            chunks[values] = chunk
+    if not chunks:
         return None
     other = lm.other_script(traditional)
+    previous = prefix[-1:]
 
     def promise(values: tuple[int, ...]) -> float:
-        text = windows[values]
-        char = text[index]
-        neighbours = lm.partners(text[index - 1 : index], char, text[index + 1 : index + 2])
+        text, used = chunks[values]
+        following_char = text[1:2] or _first_char(rest[used:])
+        foreign = text[0] in other or text[1:2] in other
         return (
-            lm.char_logprob(char) + LOST_WORD_BONUS * neighbours + lm.SCRIPT_COST * (char in other)
+            lm.char_logprob(text[0])
+            + LOST_WORD_BONUS * lm.partners(previous, text[0], following_char)
+            + lm.SCRIPT_COST * foreign
         )
 
     def likelihood(values: tuple[int, ...]) -> float:
-        text = windows[values]
-        char = text[index]
-        neighbours = lm.partners(text[index - 1 : index], char, text[index + 1 : index + 2])
+        text, used = chunks[values]
+        window = prefix + text + (_decode_head(b"", rest[used:]) or "")
+        following_char = text[1:2] or _first_char(rest[used:])
         return (
-            lm.logprob(text)
+            lm.logprob(window)
             + lm.SCRIPT_COST * sum(c in other for c in text)
-            + PARTNER_WEIGHT * neighbours
+            + PARTNER_WEIGHT * lm.partners(previous, text[0], following_char)
         )
 
-    shortlist = heapq.nlargest(_LOST_SHORTLIST, windows, key=promise)
+    shortlist = heapq.nlargest(_LOST_SHORTLIST, chunks, key=promise)
     return list(max(shortlist, key=likelihood))
+
+
+def _complete(sequence: bytes, rest: bytes) -> tuple[str, int] | None:
+    """Decode ``sequence`` plus the fewest bytes of ``rest`` that end it on a character
+    boundary: (the characters, how many bytes of ``rest`` they took)."""
+    for used in range(min(4, len(rest) + 1)):
+        try:
+            return (sequence + rest[:used]).decode("utf-8"), used
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_char(data: bytes) -> str:
+    """The first character of UTF-8 bytes (empty if they do not start with one)."""
+    for size in range(1, min(4, len(data)) + 1):
+        try:
+            return data[:size].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return ""
 
 
 #: Natural-log weight, in the final choice, of each neighbour the candidate
@@ -454,16 +485,31 @@ def repair_cjk_lines(text: str, fired: list[str] | None = None) -> str:
     for index, line in enumerate(lines):
         if not _suspect(line):
             continue
-        best: tuple[float, str, str] | None = None
-        for name, undo in _CJK_CHAINS:
-            fixed = undo(line)
-            if fixed is None or fixed == line or fixed.count("\ufffd") > line.count("\ufffd") // 2:
-                continue
-            score = plausibility.score(fixed)
-            if best is None or score > best[0]:
-                best = (score, fixed, name)
-        if best is not None and plausibility.improves(line, best[1]):
-            lines[index] = best[1]
+        found = _best_cjk(line)
+        if found is not None:
+            lines[index], name = found
             if fired is not None:
-                fired.append(best[2])
+                fired.append(name)
     return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=1024)
+def _best_cjk(line: str) -> tuple[str, str] | None:
+    """The best Han-to-Han repair of a suspect line and its chain's name, if one reads
+    clearly better. Cached: the repairs run to a fixed point and see a line again."""
+    best: tuple[float, str, str] | None = None
+    for name, undo in _CJK_CHAINS:
+        fixed = undo(line)
+        if fixed is None or fixed == line or fixed.count("\ufffd") > line.count("\ufffd") // 2:
+            continue
+        score = plausibility.score(fixed)
+        if best is None or score > best[0]:
+            best = (score, fixed, name)
+    if best is None or not plausibility.improves(line, best[1]):
+        return None
+    return best[1], best[2]
+
+
+def forget_lines() -> None:
+    """Drop the memoized line repairs (see ``_best_cjk``)."""
+    _best_cjk.cache_clear()

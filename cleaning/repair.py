@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from cleaning import mojibake, punct, t2s
+from cleaning import lm, mojibake, punct, t2s
 from cleaning.misaligned import repair_misaligned
 from cleaning.pinyin import remove_readings
 
@@ -91,6 +91,13 @@ def repair_text_explained(text: str) -> Repaired:
         if text == before:
             break
     return Repaired(text, tuple(dict.fromkeys(fired)))
+
+
+def forget_texts() -> None:
+    """Drop what the repairs memoized about texts already seen (word-model windows,
+    repaired lines); loaded tables stay. For benchmarks that time a text twice."""
+    lm.logprob.cache_clear()
+    mojibake.forget_lines()
 
 
 def repair_text(text: str) -> str:
