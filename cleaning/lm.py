@@ -18,6 +18,7 @@ import functools
 import itertools
 import logging
 import math
+import re
 import unicodedata
 
 from cleaning import t2s
@@ -213,12 +214,20 @@ _CLOSING = frozenset("”’）》」』")
 
 
 def _bad_pairs(sentence: str) -> int:
-    return sum(
+    bad = sum(
         1
         for a, b in itertools.pairwise(sentence)
         if (a in _CLAUSE_MARKS and (b in _CLAUSE_MARKS or b in "…—"))
         or (a in _OPENING and (b in _CLAUSE_MARKS or b in _CLOSING))
     )
+    if "…" in sentence or "—" in sentence:
+        # The ellipsis and the dash are written doubled (…… ——); one alone is
+        # not Chinese typography (a window may cut a pair: its ends do not count).
+        bad += len(_LONE_MARK_RE.findall(sentence[1:-1]))
+    return bad
+
+
+_LONE_MARK_RE = re.compile("(?<!…)…(?!…)|(?<!—)—(?!—)")
 
 
 #: What follows a number in Chinese text: dates and times, units, classifiers.
