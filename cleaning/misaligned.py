@@ -387,13 +387,14 @@ class _Context:
 
     def score(self, left: str, text: str, right: str) -> float:
         window = left + text + right
-        known = sum(window[i : i + 2] in self.bigrams for i in range(len(window) - 1))
-        foreign = sum(c in lm.other_script(self.traditional) for c in text)
+        pairs = {window[i : i + 2] for i in range(len(window) - 1)}
+        foreign = lm.other_script(self.traditional).intersection(text)
+        pairing = _pairing(self.opened, text, right) if _MARKS.intersection(text) else 0.0
         return (
             lm.logprob(window)
-            + CACHE_WEIGHT * known
-            + lm.SCRIPT_COST * foreign
-            + _pairing(self.opened, text, right)
+            + CACHE_WEIGHT * len(pairs & self.bigrams)
+            + lm.SCRIPT_COST * len(foreign)
+            + pairing
         )
 
 
@@ -528,11 +529,15 @@ def _open_quotes(text: str) -> str:
     return "".join(stack)
 
 
+_OPENERS = {opening: closing for closing, opening in PAIRS.items()}
+_MARKS = frozenset(PAIRS) | frozenset(_OPENERS)
+
+
 def _pairing(opened: str, text: str, after: str) -> float:
     """Reward marks of ``text`` that close an open mark, or open one that ``after`` closes."""
     score = 0.0
     stack = list(opened)
-    openers = {v: k for k, v in PAIRS.items()}
+    openers = _OPENERS
     for index, char in enumerate(text):
         if char in openers:
             stack.append(char)

@@ -175,7 +175,7 @@ def to_simplified(text: str) -> str:
         return text
     converted = phrase_re.sub(lambda m: phrases[m.group()], text) if phrases else text
     converted = converted.translate(table)
-    return CONTEXT_FIX_RE.sub("着", converted)
+    return CONTEXT_FIX_RE.sub("着", converted) if "著" in converted else converted
 
 
 def script_of(text: str) -> str:
