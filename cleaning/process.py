@@ -34,6 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cleaning import lm
 from cleaning.dataset import (
     RUN_BATCH_ROWS,
     STAGING,
@@ -283,9 +284,10 @@ def _clean_all(tasks: list[FileTask], workers: int, lock_fd: int) -> Iterator[Fi
         return
     context = None
     if "fork" in multiprocessing.get_all_start_methods():
-        # Workers inherit the loaded cleaner (word lists, tables) instead of
-        # loading it again each.
+        # Workers inherit the loaded cleaner (word lists, tables, the repairs'
+        # word model) instead of loading it again each.
         context = multiprocessing.get_context("fork")
+        lm.load()
     pending = tasks
     while pending:
         crashed: list[FileTask] = []
