@@ -15,7 +15,6 @@ which never needs a choice, never pays for it.
 from __future__ import annotations
 
 import functools
-import itertools
 import logging
 import math
 import re
@@ -208,41 +207,39 @@ def char_logprob(char: str) -> float:
 #: mark only an opening or closing quote or bracket follows; the ellipsis
 #: and the dash come doubled (…… ——).
 BAD_PUNCTUATION_PAIR_COST = math.log(1e-4)
-_CLAUSE_MARKS = frozenset("，。、；：？！")
-_OPENING = frozenset("“‘（《「『")
-_CLOSING = frozenset("”’）》」』")
+_CLAUSE_MARKS = "，。、；：？！"
+_OPENING = "“‘（《「『"
+_CLOSING = "”’）》」』"
+_BAD_PAIR_RE = re.compile(
+    f"(?<=[{_CLAUSE_MARKS}])[{_CLAUSE_MARKS}…—]|(?<=[{_OPENING}])[{_CLAUSE_MARKS}{_CLOSING}]"
+)
+#: The ellipsis and the dash are written doubled (…… ——); one alone is not
+#: Chinese typography.
+_LONE_MARK_RE = re.compile("(?<!…)…(?!…)|(?<!—)—(?!—)")
 
 
 def _bad_pairs(sentence: str) -> int:
-    bad = sum(
-        1
-        for a, b in itertools.pairwise(sentence)
-        if (a in _CLAUSE_MARKS and (b in _CLAUSE_MARKS or b in "…—"))
-        or (a in _OPENING and (b in _CLAUSE_MARKS or b in _CLOSING))
-    )
+    bad = len(_BAD_PAIR_RE.findall(sentence))
     if "…" in sentence or "—" in sentence:
-        # The ellipsis and the dash are written doubled (…… ——); one alone is
-        # not Chinese typography (a window may cut a pair: its ends do not count).
+        # A window may cut a pair: its two ends do not count.
         bad += len(_LONE_MARK_RE.findall(sentence[1:-1]))
     return bad
-
-
-_LONE_MARK_RE = re.compile("(?<!…)…(?!…)|(?<!—)—(?!—)")
 
 
 #: What follows a number in Chinese text: dates and times, units, classifiers.
 #: The dictionary has no numerals, so without this the model cannot tell
 #: 2月17日 from 2有17日.
-AFTER_DIGIT = frozenset(
+AFTER_DIGIT = (
     "年月日时分秒号届期"  # dates and times
     "万亿千百元角吨米度岁%倍"  # quantities and units
     "人名家个项次条件台套座批场户处所位"  # classifiers
 )
 AFTER_DIGIT_BONUS = 3.0
+_AFTER_DIGIT_RE = re.compile(f"(?<=[0-9])[{AFTER_DIGIT}]")
 
 
 def _after_digits(sentence: str) -> int:
-    return sum(1 for a, b in itertools.pairwise(sentence) if a.isdigit() and b in AFTER_DIGIT)
+    return len(_AFTER_DIGIT_RE.findall(sentence))
 
 
 @functools.lru_cache(maxsize=1 << 16)
