@@ -11,7 +11,7 @@ the dictionaries of opencc-python-reimplemented (``TSPhrases``, then
   conversion differs from character-by-character mapping are looked up, so
   traditional text converts several times faster than the pure-Python
   OpenCC (tests check the output is the same as OpenCC's on the corpus);
-- a small table (``CONTEXT_FIX_RE``) corrects what t2s gets wrong in context:
+- a small table (``PARTICLE_VERBS``, ``fix_zhe``) corrects what t2s gets wrong in context:
   traditional 著 is both the particle *zhe*/*zhuó* (simplified 着) and *zhù*
   (simplified 著); t2s always writes 著.
 
@@ -120,10 +120,32 @@ PARTICLE_VERBS = [
 ZHU_WORD_STARTS = "作名称述录书者"
 ZHUO_WORD_ENDS = "手力重眼陆急想迷实装落"
 
-CONTEXT_FIX_RE = re.compile(
-    "(?:" + "|".join(f"(?<={verb})" for verb in PARTICLE_VERBS) + ")"
-    f"著(?![{ZHU_WORD_STARTS}])|著(?=[{ZHUO_WORD_ENDS}])"
-)
+_PARTICLE_VERBS = frozenset(PARTICLE_VERBS)
+_LONGEST_VERB = max(map(len, PARTICLE_VERBS))
+
+
+def fix_zhe(text: str) -> str:
+    """Write 着 where a converted 著 is the particle or *zhuó* (see ``PARTICLE_VERBS``).
+
+    >>> fix_zhe("有著10年党龄，著手准备，著作等身")
+    '有着10年党龄，着手准备，著作等身'
+    """
+    if "著" not in text:
+        return text
+    chars = list(text)
+    for index, char in enumerate(chars):
+        if char != "著":
+            continue
+        following = text[index + 1 : index + 2]
+        zhuo = bool(following) and following in ZHUO_WORD_ENDS
+        zhu = bool(following) and following in ZHU_WORD_STARTS
+        particle = any(
+            text[max(0, index - size) : index] in _PARTICLE_VERBS
+            for size in range(1, _LONGEST_VERB + 1)
+        )
+        if zhuo or (particle and not zhu):
+            chars[index] = "着"
+    return "".join(chars)
 
 
 def _read_table(name: str) -> dict[str, str]:
@@ -175,7 +197,7 @@ def to_simplified(text: str) -> str:
         return text
     converted = phrase_re.sub(lambda m: phrases[m.group()], text) if phrases else text
     converted = converted.translate(table)
-    return CONTEXT_FIX_RE.sub("着", converted) if "著" in converted else converted
+    return fix_zhe(converted)
 
 
 def script_of(text: str) -> str:
