@@ -156,6 +156,7 @@ class Hypothesis:
     drops: int = 0
 
 
+@functools.lru_cache(maxsize=4096)
 def _trails_read(lead: int, reading: str) -> tuple[int, ...]:
     """Trail bytes T such that ``lead`` and T spell a character read ``reading``."""
     reading = unicodedata.normalize("NFC", reading)
@@ -167,10 +168,12 @@ def _trails_read(lead: int, reading: str) -> tuple[int, ...]:
     return found or tuple(range(0x40, 0xFF))
 
 
+@functools.lru_cache(maxsize=4096)
 def _leads_for(trail: int) -> tuple[int, ...]:
     return tuple(lead for lead in range(0x81, 0xFF) if _decode_pair(lead, trail))
 
 
+@functools.lru_cache(maxsize=4096)
 def _lost_lead(previous: str, reading: str) -> tuple[int, ...]:
     """Lead bytes X such that the previous character's trail byte and X spell a character
     read ``reading``."""
@@ -681,7 +684,9 @@ def _farm_like(line: str) -> bool:
     marks = sum(line.count(mark) for mark in REPLACEMENT_MARKS)
     if marks > 2 + len(line) * MAX_MARK_SHARE:
         return False
-    han = "".join(c for c in line if ord(c) >= 0x2E80 and not PUA_RE.match(c))
+    if len(line) < MIN_JUDGED:
+        return True
+    han = "".join(c for c in PUA_RE.sub("", line) if ord(c) >= 0x2E80)
     return len(han) < MIN_JUDGED or plausibility.score(han) >= MIN_LINE_SCORE
 
 
