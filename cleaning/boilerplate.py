@@ -136,6 +136,23 @@ _CONTROLS_ONLY = re.compile(
     + r"|\s)+$"
 )
 
+#: Headings that open a block of furniture running to the end of the page.
+SECTION_HEADINGS = (
+    "联系我们",
+    "联系方式",
+    "相关新闻",
+    "相关阅读",
+    "相关文章",
+    "相关链接",
+    "推荐阅读",
+    "热点推荐",
+    "热门推荐",
+    "延伸阅读",
+    "猜你喜欢",
+    "网友评论",
+    "友情链接",
+)
+
 #: Line starts that mark furniture wherever the line stands at an edge.
 FURNITURE_STARTS = (
     "返回",
@@ -178,21 +195,9 @@ FURNITURE_STARTS = (
     "阅读次数",
     "阅读" + _COLON,
     "【纠错】",
-    "相关新闻",
-    "相关阅读",
-    "相关文章",
-    "相关链接",
-    "推荐阅读",
-    "热点推荐",
-    "热门推荐",
-    "延伸阅读",
-    "猜你喜欢",
-    "网友评论",
+    *SECTION_HEADINGS,
     "发表评论",
     "我要评论",
-    "联系我们",
-    "联系方式",
-    "友情链接",
     "点击上方",
     "点击蓝字",
     "长按二维码",
@@ -221,22 +226,6 @@ FURNITURE_MARKS = (
 )
 _FURNITURE_MARK = re.compile(_alternation(*FURNITURE_MARKS), re.IGNORECASE)
 
-#: Headings that open a block of furniture running to the end of the page.
-SECTION_HEADINGS = (
-    "联系我们",
-    "联系方式",
-    "相关新闻",
-    "相关阅读",
-    "相关文章",
-    "相关链接",
-    "推荐阅读",
-    "热点推荐",
-    "热门推荐",
-    "延伸阅读",
-    "猜你喜欢",
-    "网友评论",
-    "友情链接",
-)
 _SECTION_HEADING = re.compile(r"^[\s【\[]*" + _alternation(*SECTION_HEADINGS) + r"[\s】\]:：]*$")
 
 #: Lines of a contact block (``电话:0354-2063092``).

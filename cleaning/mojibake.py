@@ -33,7 +33,7 @@ import functools
 import heapq
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from cleaning import lm, plausibility, t2s
 from cleaning.chardata import HAN, PINYIN_TONED_VOWELS
@@ -147,22 +147,31 @@ def _clean_result(text: str) -> bool:
 
 
 def _best_latin(run: str) -> tuple[str, str] | None:
-    best: tuple[float, str, str] | None = None
-    for name, to_bytes, codec in _LATIN_CHAINS:
-        fixed = _undo(run, to_bytes, codec)
-        if fixed is None or fixed == run or not _clean_result(fixed):
-            continue
-        score = plausibility.score(fixed)
-        if best is None or score > best[0]:
-            best = (score, fixed, name)
-    if best is None or not plausibility.improves(run, best[1]):
+    candidates = ((name, _undo(run, to_bytes, codec)) for name, to_bytes, codec in _LATIN_CHAINS)
+    best = _most_plausible(run, ((n, f) for n, f in candidates if f and _clean_result(f)))
+    if best is None:
         return None
-    name = best[2]
+    fixed, name = best
     if name == "gbk-as-latin1" and any(ord(c) > 0xFF for c in run):
         name = "gbk-as-cp1252"
     if name == "utf8-as-cp1252" and not any(ord(c) > 0xFF for c in run):
         name = "utf8-as-latin1"
-    return best[1], name
+    return fixed, name
+
+
+def _most_plausible(damaged: str, candidates: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+    """Of (chain name, repaired text) candidates, the most Chinese-like, if it reads
+    clearly better than ``damaged`` (``plausibility.improves``): (text, name)."""
+    best: tuple[float, str, str] | None = None
+    for name, fixed in candidates:
+        if fixed == damaged:
+            continue
+        score = plausibility.score(fixed)
+        if best is None or score > best[0]:
+            best = (score, fixed, name)
+    if best is None or not plausibility.improves(damaged, best[1]):
+        return None
+    return best[1], best[2]
 
 
 def repair_latin_runs(text: str, fired: list[str] | None = None) -> str:
@@ -183,9 +192,9 @@ def repair_latin_runs(text: str, fired: list[str] | None = None) -> str:
                 fired.append(name)
         return run
 
-    # Runs first: the single-byte chains are exact and cheap; what still looks
-    # like a mixed decoder's output afterwards is tried line by line.
-    return _repair_mixed_lines(LATIN_RUN_RE.sub(fix, text), fired)
+    # Whole lines of a mixed decoder's output first: its runs, taken one by
+    # one, can look like a single-byte chain's and be read wrong.
+    return LATIN_RUN_RE.sub(fix, _repair_mixed_lines(text, fired))
 
 
 def _repair_mixed_lines(text: str, fired: list[str] | None) -> str:
@@ -198,7 +207,7 @@ def _repair_mixed_lines(text: str, fired: list[str] | None) -> str:
     """
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        marks = [c for c in MIXED_MARKS_RE.findall(line) if c not in PINYIN_TONED_VOWELS]
+        marks = [c for c in MIXED_MARKS_RE.findall(line) if c not in _NOT_MIXED_MARKS]
         if len(marks) < MIN_MIXED_MARKS:
             continue
         fixed = _undo(line, _as_mixed_bytes, "gb18030")
@@ -213,6 +222,11 @@ def _repair_mixed_lines(text: str, fired: list[str] | None) -> str:
 #: inside Chinese text (Latin extended to Arabic, but not the tone-marked
 #: vowels of pinyin readings); a line needs a few.
 MIXED_MARKS_RE = re.compile("[\u0100-\u07ff]")
+#: ... but not the letters cp1252 decodes single bytes to (Œ š ƒ ˆ), which
+#: a single-byte chain explains, nor pinyin's tone-marked vowels.
+_NOT_MIXED_MARKS = frozenset(
+    c for c in bytes(range(0x80, 0xA0)).decode("cp1252", "ignore") if 0x100 <= ord(c) <= 0x7FF
+) | frozenset(PINYIN_TONED_VOWELS)
 MIN_MIXED_MARKS = 2
 
 
@@ -497,17 +511,11 @@ def repair_cjk_lines(text: str, fired: list[str] | None = None) -> str:
 def _best_cjk(line: str) -> tuple[str, str] | None:
     """The best Han-to-Han repair of a suspect line and its chain's name, if one reads
     clearly better. Cached: the repairs run to a fixed point and see a line again."""
-    best: tuple[float, str, str] | None = None
-    for name, undo in _CJK_CHAINS:
-        fixed = undo(line)
-        if fixed is None or fixed == line or fixed.count("\ufffd") > line.count("\ufffd") // 2:
-            continue
-        score = plausibility.score(fixed)
-        if best is None or score > best[0]:
-            best = (score, fixed, name)
-    if best is None or not plausibility.improves(line, best[1]):
-        return None
-    return best[1], best[2]
+    lost = line.count("\ufffd") // 2
+    candidates = ((name, undo(line)) for name, undo in _CJK_CHAINS)
+    return _most_plausible(
+        line, ((n, f) for n, f in candidates if f is not None and f.count("\ufffd") <= lost)
+    )
 
 
 def forget_lines() -> None:
