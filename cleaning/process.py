@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
+import gc
 import logging
 import multiprocessing
 import os
@@ -288,42 +289,48 @@ def _clean_all(tasks: list[FileTask], workers: int, lock_fd: int) -> Iterator[Fi
         # word model) instead of loading it again each.
         context = multiprocessing.get_context("fork")
         lm.load()
-    pending = tasks
-    while pending:
-        crashed: list[FileTask] = []
-        pool = ProcessPoolExecutor(
-            min(workers, len(pending)),
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(lock_fd,),
-        )
-        try:
-            futures = {pool.submit(clean_file, task): task for task in pending}
-            for future in as_completed(futures):
-                # Dropped at once: a finished future holds its file's rows.
-                task = futures.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    crashed.append(task)
-        except BaseException:
-            # Interrupted or failed: the run is abandoned (the dataset is
-            # untouched), so stop the workers now rather than let them finish
-            # files nobody will merge.
-            _stop_workers(pool)
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
-        pending = []
-        for task in sorted(crashed, key=lambda t: t.name):
-            if task.attempt >= MAX_ATTEMPTS:
-                logger.error(
-                    "a worker died %d times on %s: giving up on it", task.attempt, task.path
-                )
-                yield _crashed_result(task)
-            else:
-                logger.warning("a worker died; cleaning %s again", task.path)
-                pending.append(dataclasses.replace(task, attempt=task.attempt + 1))
+        # Loaded tables are for reading only: keep the workers' garbage
+        # collector off them, or its passes touch (and copy) every page.
+        gc.freeze()
+    try:
+        pending = tasks
+        while pending:
+            crashed: list[FileTask] = []
+            pool = ProcessPoolExecutor(
+                min(workers, len(pending)),
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(lock_fd,),
+            )
+            try:
+                futures = {pool.submit(clean_file, task): task for task in pending}
+                for future in as_completed(futures):
+                    # Dropped at once: a finished future holds its file's rows.
+                    task = futures.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        crashed.append(task)
+            except BaseException:
+                # Interrupted or failed: the run is abandoned (the dataset is
+                # untouched), so stop the workers now rather than let them finish
+                # files nobody will merge.
+                _stop_workers(pool)
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown()
+            pending = []
+            for task in sorted(crashed, key=lambda t: t.name):
+                if task.attempt >= MAX_ATTEMPTS:
+                    logger.error(
+                        "a worker died %d times on %s: giving up on it", task.attempt, task.path
+                    )
+                    yield _crashed_result(task)
+                else:
+                    logger.warning("a worker died; cleaning %s again", task.path)
+                    pending.append(dataclasses.replace(task, attempt=task.attempt + 1))
+    finally:
+        gc.unfreeze()
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
