@@ -65,7 +65,9 @@ from bench.passages.corpus import (
     split_body,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: The seeds and their gold records, as the project keeps them (copied from
+#: the hand-checked originals).
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "samples" / "seeds"
 
 #: Lines of the damaged seeds that form their bodies (0-based, end exclusive),
 #: as ../shared/tools/check_seeds.py reads them.
@@ -178,13 +180,12 @@ def _seed_table(body: str) -> dict[str, str]:
     return table
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="the seeds live in ../shared (dev and CI)")
 @pytest.mark.parametrize(
     ("name", "keep"), [("001_1b6f85196a04fcb8", False), ("003_707599d25000a410", True)]
 )
 def test_farm_reproduces_whole_seed_bodies(name: str, keep: bool) -> None:
     first, last = SEED_BODIES[name]
-    lines = (SHARED / "seeds" / f"{name}.txt").read_text(encoding="utf-8").split("\n")[first:last]
+    lines = (SEEDS / f"{name}.txt").read_text(encoding="utf-8").split("\n")[first:last]
     table = _seed_table("\n".join(lines))
     damaged_lines = 0
     for line in lines:
@@ -340,10 +341,9 @@ def test_passages_file_is_built_from_its_sources() -> None:
     assert all(reason for _, reason in rejected)
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="the gold records live in ../shared (dev and CI)")
 def test_gold_passages_are_the_split_gold_bodies() -> None:
     expected = []
-    for path in sorted((SHARED / "gold").glob("*.json")):
+    for path in sorted(SEEDS.glob("*.json")):
         expected.extend(split_body(json.loads(path.read_text(encoding="utf-8"))["body"]))
     assert read_lines(GOLD_TXT) == expected
 
