@@ -6,8 +6,6 @@ the regexes of the repairs are built from these names.
 
 from __future__ import annotations
 
-import re
-
 #: Han ideographs: the unified block, extension A, compatibility ideographs.
 #: (Extensions B+ are astral and essentially absent from this corpus.)
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -18,12 +16,6 @@ CJK_PUNCT = (
     "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full-width ！（），：；？ etc.
     "\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"  # ‘’“”…—·
 )
-
-#: Private-use area: where GB18030 puts the GBK user-defined-area codes.
-PUA = "\ue000-\uf8ff"
-
-#: One Han character.
-HAN_RE = re.compile(f"[{HAN}]")
 
 #: Latin letters with tone marks that pinyin uses, plus ü and its toned forms.
 PINYIN_TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
@@ -43,26 +35,6 @@ ASCII_TO_FULLWIDTH = {ascii_: full for full, ascii_ in FULLWIDTH_TO_ASCII.items(
 
 #: Characters a lost byte turns into, depending on the decoder.
 REPLACEMENT_MARKS = "?\ufffd"
-
-
-def is_han(char: str) -> bool:
-    """True for a Han ideograph (see ``HAN``)."""
-    return HAN_RE.match(char) is not None
-
-
-def gbk_pair(char: str) -> bytes | None:
-    """The two GB18030 bytes of a character, or None if it is not a two-byte code.
-
-    >>> gbk_pair("國").hex()
-    '87f8'
-    >>> gbk_pair("a") is None
-    True
-    """
-    try:
-        encoded = char.encode("gb18030")
-    except UnicodeEncodeError:
-        return None
-    return encoded if len(encoded) == 2 else None
 
 
 def is_gbk_user_defined(lead: int, trail: int) -> bool:
