@@ -32,8 +32,8 @@ test: $(TESTED)
 
 ## lint: ruff over the packages and tests
 lint: $(TESTED)
-	$(PY) -m ruff check cleaning crawler tests bench
-	$(PY) -m ruff format --check cleaning crawler tests bench
+	$(PY) -m ruff check cleaning crawler tests bench scripts
+	$(PY) -m ruff format --check cleaning crawler tests bench scripts
 
 ## crawl: fetch the configured sources into data/raw/ (cron-safe: locked, logged)
 crawl: $(STAMP)

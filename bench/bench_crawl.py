@@ -2,7 +2,7 @@
 
 Builds a bench mirror in a temporary directory (the sample mirror's article
 pages copied to ``ARTICLES`` URLs of one host, listed ``PER_LISTING`` to a
-page), serves it with ``python -m crawler.sampleserver --no-delay`` in its own
+page), serves it with ``python -m crawler.testing.sampleserver --no-delay`` in its own
 process, then crawls it twice:
 
 - ``archiving``: ``python -m crawler crawl`` with delays, AutoThrottle and
@@ -189,7 +189,14 @@ def main() -> None:
         root = Path(tmp)
         build_mirror(root)
         server = subprocess.Popen(
-            [sys.executable, "-m", "crawler.sampleserver", "--root", str(root), "--no-delay"],
+            [
+                sys.executable,
+                "-m",
+                "crawler.testing.sampleserver",
+                "--root",
+                str(root),
+                "--no-delay",
+            ],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

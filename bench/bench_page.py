@@ -27,9 +27,9 @@ import trafilatura
 from rapidfuzz.distance import Levenshtein
 
 from cleaning.errors import CleaningError
-from cleaning.page import clean_page
-from cleaning.pipeline import PAGE_STAGES, Page
-from cleaning.sites import rules_for
+from cleaning.page.clean import clean_page
+from cleaning.page.sites import rules_for
+from cleaning.page.stages import PAGE_STAGES, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"

@@ -33,8 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"
 sys.path.insert(0, str(REPO))
 
-from cleaning.process import default_workers  # noqa: E402
-from cleaning.rawio import write_warc  # noqa: E402
+from cleaning.batch.rawio import write_warc  # noqa: E402
+from cleaning.batch.run import default_workers  # noqa: E402
 from cleaning.record import RawDocument  # noqa: E402
 
 #: Pages per WARC file: about what one crawl of one source writes.
@@ -56,10 +56,10 @@ TARGET_PEAK_MB = 1024
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from cleaning import lm
-from cleaning.process import ProcessOptions, run
+from cleaning.text import wordmodel
+from cleaning.batch.run import ProcessOptions, run
 data, workers = Path(sys.argv[1]), int(sys.argv[2])
-startup = lm.load()  # once per run, whatever its size: reported apart from the rates
+startup = wordmodel.load()  # once per run, whatever its size: reported apart from the rates
 marks = {}
 def on_start(files, size):
     marks["start"] = time.perf_counter()

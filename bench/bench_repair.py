@@ -335,7 +335,7 @@ def time_repair(label: str, text: str, repair: Callable[[str], str], runs: int) 
     windows, repaired lines); that is forgotten before each run, so a run does
     not profit from the evaluation or from the run before it.
     """
-    from cleaning.repair import forget_texts
+    from cleaning.text.repair import forget_texts
 
     best = float("inf")
     for _ in range(runs):
@@ -504,7 +504,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str]) -> int:
     from cleaning import CLEANER_VERSION, repair_text
-    from cleaning import repair as repair_module
+    from cleaning.text import repair as repair_module
 
     args = parse_args(argv)
     passages = load_passages()
@@ -517,9 +517,9 @@ def main(argv: Sequence[str]) -> int:
     )
     print(f"{len(passages)} clean passages, {FARM_TABLES} farm tables (seed {FARM_SEED})\n")
     selected = [chain for chain in chains if args.chain in chain.name]
-    from cleaning import lm
+    from cleaning.text import wordmodel
 
-    print(f"word model loaded in {lm.load():.1f} s (once per process, not timed below)\n")
+    print(f"word model loaded in {wordmodel.load():.1f} s (once per process, not timed below)\n")
     limited_repair = time_limited(repair_text, args.time_limit)
     results = [
         evaluate(chain, passages, limited_repair, examples=args.examples) for chain in selected

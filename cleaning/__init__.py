@@ -17,11 +17,11 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from cleaning.errors import CleaningError
-from cleaning.record import CLEANER_VERSION, RawDocument, Record, Stock
-from cleaning.repair import Repaired, repair_text, repair_text_explained
+from cleaning.text.repair import Repaired, repair_text, repair_text_explained
 
 if TYPE_CHECKING:
-    from cleaning.page import clean_page
+    from cleaning.page.clean import clean_page
+    from cleaning.record import CLEANER_VERSION, RawDocument, Record, Stock
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -38,11 +38,21 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # clean_page pulls in the HTML stack (lxml, the site rules); text-only
-    # users of repair_text should not pay for it at import time.
-    if name == "clean_page":
-        from cleaning.page import clean_page
+#: Names loaded on first use: clean_page pulls in the HTML stack (lxml, the
+#: site rules) and the record types pull in pyarrow; text-only users of
+#: repair_text (``cleaning.text``) should not pay for either at import time.
+_LAZY = {
+    "clean_page": "cleaning.page.clean",
+    "CLEANER_VERSION": "cleaning.record",
+    "RawDocument": "cleaning.record",
+    "Record": "cleaning.record",
+    "Stock": "cleaning.record",
+}
 
-        return clean_page
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'cleaning' has no attribute {name!r}")

@@ -54,7 +54,7 @@ files (under --data-dir, default data/):
 examples:
   python -m crawler crawl                               all sources, polite, incremental
   python -m crawler crawl --source finews --full        one source, refetch every article
-  python -m crawler.sampleserver &                      then, with the port it prints:
+  python -m crawler.testing.sampleserver &                      then, with the port it prints:
   python -m crawler crawl --mirror http://127.0.0.1:PORT --set DOWNLOAD_DELAY=0
 """
 
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help=(
             "send every request through this HTTP proxy, e.g. the sample server "
-            "(python -m crawler.sampleserver): URLs stay the real ones"
+            "(python -m crawler.testing.sampleserver): URLs stay the real ones"
         ),
     )
     crawl.add_argument(

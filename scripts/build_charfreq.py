@@ -1,4 +1,4 @@
-"""Regenerate cleaning/data/charfreq.tsv: how common each character is in Chinese text.
+"""Regenerate cleaning/text/data/charfreq.tsv: how common each character is in Chinese text.
 
 The table feeds the plausibility score of the text repairs (is this run more
 Chinese-like after the repair than before?). It is derived from the word
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jieba
 
-OUT = Path(__file__).resolve().parent.parent / "cleaning" / "data" / "charfreq.tsv"
+OUT = Path(__file__).resolve().parents[1] / "cleaning" / "text" / "data" / "charfreq.tsv"
 
 
 def main() -> None:

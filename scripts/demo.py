@@ -58,7 +58,7 @@ def start_server(log: Path) -> tuple[subprocess.Popen[str], str]:
     """The sample server on 127.0.0.1, a free port; returns it and its URL."""
     log.parent.mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen(
-        [sys.executable, "-m", "crawler.sampleserver", "--port", "0", "--log", str(log)],
+        [sys.executable, "-m", "crawler.testing.sampleserver", "--port", "0", "--log", str(log)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,

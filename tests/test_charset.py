@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaning.charset import (
+from cleaning.errors import UndecodableDocument
+from cleaning.page.decode import (
     MIN_PLAUSIBLE_SHARE,
     decode,
     header_charset,
@@ -15,7 +16,6 @@ from cleaning.charset import (
     normalise_codec,
     plausibility,
 )
-from cleaning.errors import UndecodableDocument
 
 SEEDS = Path(__file__).resolve().parent.parent / "data" / "samples" / "seeds"
 TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}

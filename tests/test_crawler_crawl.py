@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.sampleserver import SampleServer
 from crawler.summary import EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK
+from crawler.testing.sampleserver import SampleServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"

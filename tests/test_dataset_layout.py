@@ -11,7 +11,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from cleaning.dataset import (
+from cleaning.batch.dataset import (
     CURRENT,
     DatasetLocked,
     ProcessedFile,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cleaning.errors import NotAnArticle
-from cleaning.extract import choose_container, linearise
-from cleaning.page import clean_page
-from cleaning.readers import parse_html
+from cleaning.page.clean import clean_page
+from cleaning.page.documents import parse_html
+from cleaning.page.extract import choose_container, linearise
 
 URL = "http://generic.example/a.html"
 

@@ -2,7 +2,7 @@
 
 Each page is a site layout of the kind this corpus comes from (portals,
 government and company sites, a news app's share page, a WeChat-style
-article, an old table layout), built by tests/pages/build_pages.py.
+article, an old table layout), built by scripts/build_pages.py.
 evaldata.json gives, trafilatura style, snippets the body must keep
 (``with``) and furniture it must not (``without``), plus the whole expected
 body for a character error rate, compared with trafilatura's on the same
@@ -19,8 +19,8 @@ import pytest
 import trafilatura
 from rapidfuzz.distance import Levenshtein
 
-from cleaning.page import clean_page
-from cleaning.sites import rules_for
+from cleaning.page.clean import clean_page
+from cleaning.page.sites import rules_for
 
 PAGES = Path(__file__).resolve().parent / "pages"
 EVALDATA = json.loads((PAGES / "evaldata.json").read_text(encoding="utf-8"))

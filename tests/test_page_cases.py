@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaning import boilerplate, metadata
+from cleaning.page import furniture, metadata
 
 CASES = Path(__file__).resolve().parent / "cases" / "page"
 KINDS = {"date", "source", "author", "category", "original_url", "furniture", "keep"}
@@ -34,10 +34,10 @@ ALL = [
 
 def _is_furniture(line: str) -> bool:
     return (
-        boilerplate.is_furniture(line)
-        or boilerplate.is_controls(line)
+        furniture.is_furniture(line)
+        or furniture.is_controls(line)
         or metadata.is_metadata_line(line)
-        or boilerplate.breadcrumb(line) is not None
+        or furniture.breadcrumb(line) is not None
     )
 
 
@@ -52,8 +52,8 @@ def test_case(name: str, case: dict) -> None:
     elif expect == "author":
         assert metadata.author_of(line) == expected
     elif expect == "category":
-        crumbs = boilerplate.breadcrumb(line)
-        assert crumbs is not None and boilerplate.crumb_category(crumbs) == expected
+        crumbs = furniture.breadcrumb(line)
+        assert crumbs is not None and furniture.crumb_category(crumbs) == expected
     elif expect == "original_url":
         assert metadata.original_url_of(line, None) == expected
     elif expect == "furniture":

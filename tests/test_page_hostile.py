@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaning.errors import CleaningError
-from cleaning.page import clean_page
+from cleaning.page.clean import clean_page
 from cleaning.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ CASES = {
 
 CHILD = """
 import json, random, resource, sys
-from cleaning.page import clean_page
+from cleaning.page.clean import clean_page
 from cleaning.errors import CleaningError
 PARAGRAPH = ("<p>" + "党建引领企业高质量发展，" * 40 + "</p>").encode()
 body = {expr}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cleaning.page import canonical_url, clean_page, doc_id
-from cleaning.readers import looks_like_html, parse_front_matter, read
+from cleaning.page.clean import canonical_url, clean_page, doc_id
+from cleaning.page.documents import looks_like_html, parse_front_matter, read
 
 PROSE = "某集团召开党建工作会议，部署全年重点任务，各单位负责人参加会议。"
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleaning.page import clean_page
+from cleaning.page.clean import clean_page
 from cleaning.record import RECORD_SCHEMA
 from tests.test_page_samples import ARTICLES, served
 

@@ -24,7 +24,7 @@ from opencc import OpenCC
 from rapidfuzz.distance import Levenshtein
 
 from cleaning.errors import NotAnArticle
-from cleaning.page import clean_page
+from cleaning.page.clean import clean_page
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))

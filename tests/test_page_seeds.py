@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from cleaning.page import clean_page
+from cleaning.page.clean import clean_page
 from tests.test_page_samples import CER_CLEAN, CER_DAMAGED, DAMAGED, cer, reference
 
 SEEDS = Path(__file__).resolve().parent.parent / "data" / "samples" / "seeds"

@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 
-from cleaning.cli import Progress, format_summary
-from cleaning.dataset import ProcessedFile, SiteSummary
-from cleaning.process import FileResult
+from cleaning.batch.cli import Progress, format_summary
+from cleaning.batch.dataset import ProcessedFile, SiteSummary
+from cleaning.batch.run import FileResult
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -43,7 +43,7 @@ def test_cron_gets_log_lines_not_a_bar(caplog: pytest.LogCaptureFixture) -> None
     progress = Progress("auto", pipe)
     assert progress.mode == "log"
     progress.start(files=1, size=10)
-    with caplog.at_level(logging.INFO, logger="cleaning.cli"):
+    with caplog.at_level(logging.INFO, logger="cleaning.batch.cli"):
         progress.advance(_result(7, 10))
     assert pipe.getvalue() == ""
     assert "progress: 1/1 files  7 documents" in caplog.text

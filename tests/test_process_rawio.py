@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaning.rawio import (
+from cleaning.batch.rawio import (
     CORRUPT_RECORD,
     HTTP_ERROR,
     Headers,

@@ -23,9 +23,9 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from cleaning.dataset import current_version, errors_table, locked, records_dataset
-from cleaning.process import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
-from cleaning.rawio import write_warc
+from cleaning.batch.dataset import current_version, errors_table, locked, records_dataset
+from cleaning.batch.rawio import write_warc
+from cleaning.batch.run import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
 from cleaning.record import RawDocument
 
 REPO = Path(__file__).resolve().parents[1]
@@ -341,7 +341,7 @@ def test_ctrl_c_stops_at_once_and_leaves_the_dataset_as_it_was(
     )
     assert run.stderr is not None
     started = run.stderr.readline()
-    while started and "cleaning.process: cleaning" not in started:
+    while started and "cleaning.batch.run: cleaning" not in started:
         started = run.stderr.readline()
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=30)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cleaning import punct, repair_text
-from cleaning.misaligned import repair_misaligned
-from cleaning.pinyin import remove_readings
-from cleaning.t2s import to_simplified
+from cleaning import repair_text
+from cleaning.text import punct
+from cleaning.text.misaligned import repair_misaligned
+from cleaning.text.pinyin import remove_readings
+from cleaning.text.t2s import to_simplified
 
 CASES = Path(__file__).parent / "cases"
 

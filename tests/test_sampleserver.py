@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sampleserver import SampleServer
+from crawler.testing.sampleserver import SampleServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "data" / "samples" / "sites"
@@ -100,7 +100,7 @@ def test_direct_requests_route_by_host_header(server):
 def test_command_line_prints_its_address_and_stops_on_sigterm(tmp_path):
     log = tmp_path / "requests.log"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.sampleserver", "--port", "0", "--log", str(log)],
+        [sys.executable, "-m", "crawler.testing.sampleserver", "--port", "0", "--log", str(log)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -124,7 +124,7 @@ def test_command_line_prints_its_address_and_stops_on_sigterm(tmp_path):
 
 def test_command_line_refuses_a_directory_that_is_not_a_mirror(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "crawler.sampleserver", "--root", str(tmp_path)],
+        [sys.executable, "-m", "crawler.testing.sampleserver", "--root", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from cleaning.dataset import CHINA_TIME, SiteSummary, errors_table, site_summary
-from cleaning.process import (
+from cleaning.batch.dataset import CHINA_TIME, SiteSummary, errors_table, site_summary
+from cleaning.batch.run import (
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_OK,
@@ -39,7 +39,7 @@ from cleaning.process import (
 )
 from cleaning.record import CLEANER_VERSION
 
-logger = logging.getLogger("cleaning.cli")
+logger = logging.getLogger("cleaning.batch.cli")
 
 #: Seconds between progress lines when the output is not a terminal (cron):
 #: often enough to see a run is alive, rare enough to keep logs short.
@@ -51,7 +51,12 @@ PROGRESS_BAR_SECONDS = 0.2
 BAR_WIDTH = 30
 
 #: Loggers whose INFO lines describe the run as a whole (the rest log per page).
-RUN_LOGGERS = ("cleaning.cli", "cleaning.process", "cleaning.dataset", "cleaning.rawio")
+RUN_LOGGERS = (
+    "cleaning.batch.cli",
+    "cleaning.batch.run",
+    "cleaning.batch.dataset",
+    "cleaning.batch.rawio",
+)
 
 #: 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
 EXIT_INTERRUPTED = 130

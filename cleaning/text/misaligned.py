@@ -24,7 +24,7 @@ fixed: the lost lead byte must make, with the previous trail byte, a
 character that has the inserted reading (``d9 87`` = 賴, read lài); a
 dropped user-defined pair must complete both neighbours into characters; a
 swallowed byte is ASCII. Among the candidates the word model
-(``cleaning.lm``) chooses. Where private-use characters survived, their
+(``cleaning.text.wordmodel``) chooses. Where private-use characters survived, their
 bytes are exact and so is the repair.
 
 >>> repair_misaligned("市屬?lài)衅髽I(yè)")
@@ -50,14 +50,14 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from cleaning import lm, plausibility, t2s
-from cleaning.chardata import (
+from cleaning.text import plausibility, t2s, wordmodel
+from cleaning.text.chardata import (
     ASCII_TO_FULLWIDTH,
     PINYIN_TONED_VOWELS,
     REPLACEMENT_MARKS,
     is_gbk_user_defined,
 )
-from cleaning.pinyin import is_reading, readings_of
+from cleaning.text.pinyin import is_reading, readings_of
 
 #: A reading group as the farms insert it: ``(lài)`` or ``(huì )``.
 READING = f"[a-z{PINYIN_TONED_VOWELS}]{{1,6}}"
@@ -394,12 +394,12 @@ class _Context:
     def score(self, left: str, text: str, right: str) -> float:
         window = left + text + right
         pairs = {window[i : i + 2] for i in range(len(window) - 1)}
-        foreign = lm.other_script(self.traditional).intersection(text)
+        foreign = wordmodel.other_script(self.traditional).intersection(text)
         pairing = _pairing(self.opened, text, right) if _MARKS.intersection(text) else 0.0
         return (
-            lm.logprob(window)
+            wordmodel.logprob(window)
             + CACHE_WEIGHT * len(pairs & self.bigrams)
-            + lm.SCRIPT_COST * len(foreign)
+            + wordmodel.SCRIPT_COST * len(foreign)
             + pairing
         )
 
@@ -422,13 +422,13 @@ _DAMAGE_MARKS = frozenset(REPLACEMENT_MARKS)
 def _pair_candidates(leads: tuple[int, ...], trails: tuple[int, ...]) -> list[str]:
     """The characters some lead and some trail of these spell, most frequent first."""
     found = {c for lead in leads for trail in trails if (c := _decode_pair(lead, trail))}
-    return sorted(found, key=lm.char_logprob, reverse=True)
+    return sorted(found, key=wordmodel.char_logprob, reverse=True)
 
 
 @functools.cache
 def _ascii_candidates(values: tuple[int, ...]) -> list[str]:
     """Characters of swallowed ASCII bytes, most frequent first (as folded Chinese text)."""
-    return sorted(map(chr, values), key=lm.char_logprob, reverse=True)
+    return sorted(map(chr, values), key=wordmodel.char_logprob, reverse=True)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -492,7 +492,7 @@ def _shortlist(candidates: list[str], previous: str, following: str, size: int =
     if len(candidates) <= size:
         return candidates
 
-    partners = lm.partner_chars(previous, following)
+    partners = wordmodel.partner_chars(previous, following)
     common = candidates[:SHORTLIST_SCAN]
     if len(partners) < len(common):
         present = _as_set(tuple(common))
@@ -502,7 +502,7 @@ def _shortlist(candidates: list[str], previous: str, following: str, size: int =
     pool = dict.fromkeys(boosted + candidates[:size])
 
     def promise(char: str) -> float:
-        return lm.char_logprob(char) + WORD_BONUS * partners.get(char, 0)
+        return wordmodel.char_logprob(char) + WORD_BONUS * partners.get(char, 0)
 
     return heapq.nlargest(size, pool, key=promise)
 

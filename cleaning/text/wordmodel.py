@@ -20,7 +20,7 @@ import math
 import re
 import unicodedata
 
-from cleaning import t2s
+from cleaning.text import t2s
 
 
 @functools.cache

@@ -35,8 +35,8 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 
-from cleaning import lm, plausibility, t2s
-from cleaning.chardata import HAN, PINYIN_TONED_VOWELS
+from cleaning.text import plausibility, t2s, wordmodel
+from cleaning.text.chardata import HAN, PINYIN_TONED_VOWELS
 
 # --- byte-level codecs -------------------------------------------------------
 
@@ -361,7 +361,7 @@ def _lost_utf8_bytes(
             chunks[values] = chunk
     if not chunks:
         return None
-    other = lm.other_script(traditional)
+    other = wordmodel.other_script(traditional)
     previous = prefix[-1:]
 
     def promise(values: tuple[int, ...]) -> float:
@@ -369,9 +369,9 @@ def _lost_utf8_bytes(
         following_char = text[1:2] or _first_char(rest[used:])
         foreign = text[0] in other or text[1:2] in other
         return (
-            lm.char_logprob(text[0])
-            + LOST_WORD_BONUS * lm.partners(previous, text[0], following_char)
-            + lm.SCRIPT_COST * foreign
+            wordmodel.char_logprob(text[0])
+            + LOST_WORD_BONUS * wordmodel.partners(previous, text[0], following_char)
+            + wordmodel.SCRIPT_COST * foreign
         )
 
     def likelihood(values: tuple[int, ...]) -> float:
@@ -379,9 +379,9 @@ def _lost_utf8_bytes(
         window = prefix + text + (_decode_head(b"", rest[used:]) or "")
         following_char = text[1:2] or _first_char(rest[used:])
         return (
-            lm.logprob(window)
-            + lm.SCRIPT_COST * sum(c in other for c in text)
-            + PARTNER_WEIGHT * lm.partners(previous, text[0], following_char)
+            wordmodel.logprob(window)
+            + wordmodel.SCRIPT_COST * sum(c in other for c in text)
+            + PARTNER_WEIGHT * wordmodel.partners(previous, text[0], following_char)
         )
 
     shortlist = heapq.nlargest(_LOST_SHORTLIST, chunks, key=promise)

@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 SITES_ENV = "SXCORPUS_SITES"
 
 #: The repository's own site rules, used when the variable is not set.
-DEFAULT_SITES_DIR = Path(__file__).resolve().parent.parent / "sites"
+DEFAULT_SITES_DIR = Path(__file__).resolve().parents[2] / "sites"
 
 #: Keys of ``[extract]`` that hold CSS selectors.
 SELECTOR_KEYS = ("body", "title", "date", "source", "author", "category", "tags", "drop")

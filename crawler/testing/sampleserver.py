@@ -11,7 +11,7 @@ every other request.
 
 Command line::
 
-    python -m crawler.sampleserver [--port 0] [--root data/samples] [--log FILE]
+    python -m crawler.testing.sampleserver [--port 0] [--root data/samples] [--log FILE]
 
 prints ``serving http://127.0.0.1:PORT`` as its first line, then logs one line per
 request (method, host, path, status) to ``FILE`` or stderr, and exits cleanly on
@@ -42,7 +42,7 @@ from urllib.parse import unquote, urlsplit
 logger = logging.getLogger(__name__)
 
 #: The repository's sample mirror.
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "data" / "samples"
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "data" / "samples"
 
 #: The only address the server listens on.
 HOST = "127.0.0.1"
@@ -320,7 +320,7 @@ class SampleServer:
 def main(argv: list[str] | None = None) -> int:
     """Command line: serve until SIGTERM or SIGINT."""
     parser = argparse.ArgumentParser(
-        prog="python -m crawler.sampleserver",
+        prog="python -m crawler.testing.sampleserver",
         description=(
             "Serve the offline sample mirror on 127.0.0.1 as an HTTP proxy of the mirrored "
             "hosts, with each page's real headers and faults. Point a crawl at it with "

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from cleaning.boilerplate import fold_spaces
+from cleaning.page.furniture import fold_spaces
 
 logger = logging.getLogger(__name__)
 

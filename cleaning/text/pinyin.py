@@ -30,7 +30,7 @@ import unicodedata
 
 from pypinyin.pinyin_dict import pinyin_dict
 
-from cleaning.chardata import HAN, PINYIN_TONED_VOWELS
+from cleaning.text.chardata import HAN, PINYIN_TONED_VOWELS
 
 #: A candidate reading right after a Han character: one run of pinyin
 #: letters, an optional space, the closing parenthesis. Validated against

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from cleaning import lm, mojibake, punct, t2s
-from cleaning.misaligned import repair_misaligned
-from cleaning.pinyin import remove_readings
+from cleaning.text import mojibake, punct, t2s, wordmodel
+from cleaning.text.misaligned import repair_misaligned
+from cleaning.text.pinyin import remove_readings
 
 BYTES_ERROR = (
     "repair_text works on str, not bytes. Decode the bytes first "
@@ -96,7 +96,7 @@ def repair_text_explained(text: str) -> Repaired:
 def forget_texts() -> None:
     """Drop what the repairs memoized about texts already seen (word-model windows,
     repaired lines); loaded tables stay. For benchmarks that time a text twice."""
-    lm.logprob.cache_clear()
+    wordmodel.logprob.cache_clear()
     mojibake.forget_lines()
 
 

@@ -19,7 +19,7 @@ import functools
 import unicodedata
 from pathlib import Path
 
-from cleaning import t2s
+from cleaning.text import t2s
 
 _DATA = Path(__file__).parent / "data" / "charfreq.tsv"
 

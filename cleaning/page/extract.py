@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from cleaning.boilerplate import FURNITURE_TAGS, fold_spaces, is_boilerplate_element
+from cleaning.page.furniture import FURNITURE_TAGS, fold_spaces, is_boilerplate_element
 
 #: Elements that end a run of text: a new block starts after them.
 BLOCK_TAGS = frozenset(

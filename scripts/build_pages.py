@@ -10,7 +10,7 @@ with summaries, copyright and ICP footers. ``evaldata.json`` gives for each
 page its expected body and, trafilatura style, snippets that must be kept
 (``with``) and removed (``without``).
 
-Run ``.venv/bin/python tests/pages/build_pages.py`` after editing a layout or
+Run ``.venv/bin/python scripts/build_pages.py`` after editing a layout or
 an article; commit the pages and evaldata.json it writes.
 """
 
@@ -21,7 +21,7 @@ import json
 import tomllib
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "tests" / "pages"
 
 NAV = "".join(
     f'<li><a href="/{slug}/">{name}</a></li>'

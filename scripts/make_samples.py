@@ -1,11 +1,11 @@
 """Build the offline sample mirror from the seeds and the article sources.
 
 The sample mirror (``data/samples/``) is an offline copy of the source sites
-the crawler is configured for, served by ``python -m crawler.sampleserver``.
+the crawler is configured for, served by ``python -m crawler.testing.sampleserver``.
 Its pages are committed; this script is how they were made, so that a page
 can be changed or added by editing ``src/*.toml`` and running it again:
 
-    .venv/bin/python data/samples/make_samples.py
+    .venv/bin/python scripts/make_samples.py
 
 It writes, under ``data/samples/``:
 
@@ -43,7 +43,7 @@ from pathlib import Path
 
 from opencc import OpenCC
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "data" / "samples"
 SEEDS = HERE / "seeds"
 SRC = HERE / "src"
 SITES = HERE / "sites"

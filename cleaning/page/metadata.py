@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from cleaning.boilerplate import fold_spaces, match_view, view_positions
-from cleaning.charset import big5_hanzi, gb2312_hanzi
+from cleaning.page.decode import big5_hanzi, gb2312_hanzi
+from cleaning.page.furniture import fold_spaces, match_view, view_positions
 
 #: China Standard Time, the zone of every date line of this corpus.
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")

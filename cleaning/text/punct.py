@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import re
 
-from cleaning.chardata import ASCII_TO_FULLWIDTH, CJK_PUNCT, HAN
+from cleaning.text.chardata import ASCII_TO_FULLWIDTH, CJK_PUNCT, HAN
 
 #: Chinese text: Han characters and full-width punctuation.
 _CHINESE = f"{HAN}{CJK_PUNCT}"

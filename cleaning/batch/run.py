@@ -2,7 +2,7 @@
 
 ``run`` finds the raw files not yet cleaned by this cleaner version (all of
 them for a full rebuild), cleans them in parallel, one task per file, and
-publishes a new version of the dataset (``cleaning.dataset``). Workers write
+publishes a new version of the dataset (``cleaning.batch.dataset``). Workers write
 their rows to staging themselves, in small batches, so nothing grows with the
 number of documents but the run's few counters.
 
@@ -35,8 +35,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaning import lm
-from cleaning.dataset import (
+from cleaning.batch.dataset import (
     RUN_BATCH_ROWS,
     STAGING,
     Batch,
@@ -54,9 +53,10 @@ from cleaning.dataset import (
     read_manifest,
     schema_fingerprint,
 )
+from cleaning.batch.rawio import RawFailure, find_raw_files, read_raw_file
 from cleaning.errors import CleaningError, InternalCleaningError
-from cleaning.rawio import RawFailure, find_raw_files, read_raw_file
 from cleaning.record import CLEANER_VERSION, RawDocument, Record
+from cleaning.text import wordmodel
 
 logger = logging.getLogger(__name__)
 
@@ -288,7 +288,7 @@ def _clean_all(tasks: list[FileTask], workers: int, lock_fd: int) -> Iterator[Fi
         # Workers inherit the loaded cleaner (word lists, tables, the repairs'
         # word model) instead of loading it again each.
         context = multiprocessing.get_context("fork")
-        lm.load()
+        wordmodel.load()
         # Loaded tables are for reading only: keep the workers' garbage
         # collector off them, or its passes touch (and copy) every page.
         gc.freeze()

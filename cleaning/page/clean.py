@@ -1,6 +1,6 @@
 """``clean_page``: one fetched document to one faithful record, or a ``CleaningError``.
 
-The stages and their order are in ``cleaning.pipeline``; this module checks
+The stages and their order are in ``cleaning.page.stages``; this module checks
 the limits, runs the stages, builds the ``Record`` (identity, hashes,
 script) and guarantees that nothing but a ``CleaningError`` escapes: an
 unexpected failure is wrapped as ``InternalCleaningError`` with its detail,
@@ -21,10 +21,10 @@ from cleaning.errors import (
     EmptyDocument,
     InternalCleaningError,
 )
-from cleaning.metadata import detect_script
-from cleaning.pipeline import PAGE_STAGES, Page
+from cleaning.page.metadata import detect_script
+from cleaning.page.sites import rules_for
+from cleaning.page.stages import PAGE_STAGES, Page
 from cleaning.record import Record
-from cleaning.sites import rules_for
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ record"):
 8. ``repair``: ``repair_text`` on the title, body and names.
 
 A stage that finds the document cannot become a record raises a
-``CleaningError``; ``cleaning.page`` turns the final state into a ``Record``.
+``CleaningError``; ``cleaning.page.clean`` turns the final state into a ``Record``.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from cleaning import boilerplate, extract, metadata, readers, stocklinks
-from cleaning.charset import Decoded, decode
 from cleaning.errors import EmptyDocument, NotAnArticle
+from cleaning.page import documents, extract, furniture, metadata, stocklinks
+from cleaning.page.decode import Decoded, decode
+from cleaning.page.sites import SiteRules
 from cleaning.record import Stock
-from cleaning.repair import repair_text_explained
-from cleaning.sites import SiteRules
+from cleaning.text.repair import repair_text_explained
 
 #: Shortest body, in characters, that makes an article: below it the page is
 #: navigation, an error page or a stub (the shortest article of the sample
@@ -85,7 +85,7 @@ class Page(NamedTuple):
     headers: Mapping[str, str]
     site: SiteRules | None = None
     decoded: Decoded | None = None
-    document: readers.Document | None = None
+    document: documents.Document | None = None
     head: metadata.HeadMeta = metadata.HeadMeta()
     stocks: tuple[Stock, ...] = ()
     blocks: tuple[extract.Block, ...] = ()
@@ -127,7 +127,7 @@ def read_stage(page: Page) -> Page:
     assert page.decoded is not None
     media = content_type(page.headers)
     markdown = "markdown" in (media or "") or urlsplit(page.url).path.endswith((".md", ".markdown"))
-    document = readers.read(page.decoded.text, media, markdown)
+    document = documents.read(page.decoded.text, media, markdown)
     if document.root is None and document.kind != "text":
         raise EmptyDocument("no markup could be parsed")
     if document.kind == "text" and not document.lines:
@@ -204,7 +204,7 @@ def _title_anchor(blocks: list[extract.Block], head: metadata.HeadMeta) -> int |
 
 
 def _fold(text: str | None) -> str:
-    return boilerplate.fold_spaces(text or "").replace(" ", "")
+    return furniture.fold_spaces(text or "").replace(" ", "")
 
 
 def title_stage(page: Page) -> Page:
@@ -216,8 +216,8 @@ def title_stage(page: Page) -> Page:
         for index in range(start, end):
             line = page.blocks[index].text
             if (
-                boilerplate.breadcrumb(line) is None
-                and not boilerplate.is_furniture(line)
+                furniture.breadcrumb(line) is None
+                and not furniture.is_furniture(line)
                 and not metadata.is_metadata_line(line)
             ):
                 if len(line) > MAX_TITLE_CHARS:
@@ -226,10 +226,10 @@ def title_stage(page: Page) -> Page:
         return page
     matter = document.front_matter.get("title")
     if isinstance(matter, str) and matter.strip():
-        return page.replace(title=boilerplate.fold_spaces(matter))
+        return page.replace(title=furniture.fold_spaces(matter))
     if page.site is not None and document.root is not None:
         chosen = page.site.select("title", document.root)
-        text = boilerplate.fold_spaces("".join(chosen[0].itertext())) if chosen else ""
+        text = furniture.fold_spaces("".join(chosen[0].itertext())) if chosen else ""
         if text:
             return page.replace(title=text, title_index=_find_block(page, text))
     return _title_from_page(page)
@@ -276,18 +276,16 @@ def edges_stage(page: Page) -> Page:
     inner = page.blocks[start:end]
     lines = [b.text for b in inner]
     shares = [b.link_share for b in inner]
-    first, last = boilerplate.trim_edges(lines, shares, metadata.is_metadata_line, page.title)
+    first, last = furniture.trim_edges(lines, shares, metadata.is_metadata_line, page.title)
     kept = [
-        b
-        for b in inner[first:last]
-        if not b.furniture and b.link_share < boilerplate.EDGE_LINK_SHARE
+        b for b in inner[first:last] if not b.furniture and b.link_share < furniture.EDGE_LINK_SHARE
     ]
     _check_listing(inner[first:last])
     context_start = max(0, page.span[0] - CONTEXT_BLOCKS)
     context = [
         b.text
         for b in page.blocks[context_start : page.span[0]]
-        if b.link_share < boilerplate.EDGE_LINK_SHARE or metadata.source_of(b.text)
+        if b.link_share < furniture.EDGE_LINK_SHARE or metadata.source_of(b.text)
     ]
     return page.replace(
         body=tuple(b.text for b in kept),
@@ -348,9 +346,7 @@ def _site_texts(page: Page) -> dict[str, list[str]]:
         return {}
     found: dict[str, list[str]] = {}
     for key in ("date", "source", "author", "category", "tags"):
-        texts = [
-            boilerplate.fold_spaces("".join(e.itertext())) for e in page.site.select(key, root)
-        ]
+        texts = [furniture.fold_spaces("".join(e.itertext())) for e in page.site.select(key, root)]
         if any(texts):
             found[key] = [t for t in texts if t]
     return found
@@ -359,18 +355,18 @@ def _site_texts(page: Page) -> dict[str, list[str]]:
 def _ruled_category(texts: list[str]) -> str | None:
     """The category from a site rule's elements: a breadcrumb, crumbs, or the name itself."""
     if len(texts) > 1:
-        return boilerplate.crumb_category(texts)
-    crumbs = boilerplate.breadcrumb(texts[0])
-    return boilerplate.crumb_category(crumbs) if crumbs else texts[0]
+        return furniture.crumb_category(texts)
+    crumbs = furniture.breadcrumb(texts[0])
+    return furniture.crumb_category(crumbs) if crumbs else texts[0]
 
 
 def _breadcrumb_category(page: Page) -> str | None:
     start = page.span[0]
     before = page.blocks[max(0, start - 3 * CONTEXT_BLOCKS) : start]
     for line in [*page.above, *(b.text for b in reversed(before))]:
-        crumbs = boilerplate.breadcrumb(line)
+        crumbs = furniture.breadcrumb(line)
         if crumbs:
-            return boilerplate.crumb_category(crumbs)
+            return furniture.crumb_category(crumbs)
     return None
 
 
@@ -438,10 +434,10 @@ def repair_stage(page: Page) -> Page:
     lines = _repair_lines([*page.body, *(str(names[i]) for i in present)], fired)
     repaired_names: list[str | None] = [None] * len(names)
     for offset, index in enumerate(present):
-        repaired_names[index] = boilerplate.fold_spaces(lines[len(page.body) + offset]) or None
+        repaired_names[index] = furniture.fold_spaces(lines[len(page.body) + offset]) or None
     paragraphs = []
     for line in lines[: len(page.body)]:
-        cleaned = boilerplate.fold_spaces(line)
+        cleaned = furniture.fold_spaces(line)
         if cleaned:
             paragraphs.append(cleaned)
     body = tuple(paragraphs)

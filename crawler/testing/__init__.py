@@ -1,0 +1,1 @@
+"""What the crawler's tests and the demo run against: the sample server."""
