@@ -9,7 +9,7 @@ TESTED := $(VENV)/.installed-test
 # Arguments passed through to the commands below, e.g. `make crawl ARGS="--source portal"`.
 ARGS ?=
 
-.PHONY: install demo test lint crawl process reprocess bench eval clean
+.PHONY: install demo test test-fast lint typecheck check crawl process reprocess bench eval clean
 
 install: $(TESTED)
 
@@ -29,6 +29,17 @@ demo: $(STAMP)
 ## test: the whole test suite (offline; servers only on 127.0.0.1)
 test: $(TESTED)
 	$(PY) -m pytest -q $(ARGS)
+
+## test-fast: the suite without the tests marked slow (the edit loop)
+test-fast: $(TESTED)
+	$(PY) -m pytest -q -m "not slow" $(ARGS)
+
+## typecheck: mypy, strict on cleaning/ and crawler/
+typecheck: $(TESTED)
+	$(PY) -m mypy
+
+## check: what CI runs: lint, types, tests, the evaluation gate
+check: lint typecheck test eval
 
 ## lint: ruff over the packages and tests
 lint: $(TESTED)
