@@ -50,7 +50,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from cleaning.text import plausibility, t2s, wordmodel
+from cleaning.text import plausibility, scripts, wordmodel
 from cleaning.text.chardata import (
     ASCII_TO_FULLWIDTH,
     PINYIN_TONED_VOWELS,
@@ -308,7 +308,7 @@ def _hypotheses(
             # swallowed it (an ASCII character to choose), except, in the
             # seeds, the ``!`` of a folded ``！``, which it left in place.
             trail = Unknown(tuple(range(0x81, 0xFF)))
-            swallowed = SWALLOWABLE
+            swallowed: tuple[int, ...] = tuple(SWALLOWABLE)
             if TAG_REST_RE.match(line, token.end):
                 swallowed = (ord("<"),)  # ``?/span>``: the ``<`` of a tag
             yield from ending(index, trail, Unknown(tuple(swallowed)), end=token.end)
@@ -350,6 +350,8 @@ def _slots(stream: Sequence[Byte]) -> list[str | list[str]] | None:
             out.append(chr(first))
             index += 1
             continue
+        if isinstance(first, Unknown) and not first.values:
+            return None  # no value fits: the hypothesis is impossible
         if isinstance(first, Unknown) and first.values[0] < 0x80:  # a swallowed ASCII byte
             out.append(_ascii_candidates(first.values))
             index += 1
@@ -359,6 +361,8 @@ def _slots(stream: Sequence[Byte]) -> list[str | list[str]] | None:
         second = stream[index + 1]
         leads = first.values if isinstance(first, Unknown) else (first,)
         trails = second.values if isinstance(second, Unknown) else (second,)
+        if not trails:
+            return None
         if len(leads) == 1 and len(trails) == 1:
             char = _decode_pair(leads[0], trails[0])
             if char is None:
@@ -381,20 +385,20 @@ class _Context:
       that writes 國企黨建 in one paragraph likely wrote it where the bytes
       were lost (a cache language model; the word model alone prefers the
       more frequent 國大 there).
-    - ``traditional``: the document is in traditional script, so a
-      candidate that exists only in simplified script (属 for 屬) is unlikely,
-      and the other way round.
+    - ``foreign``: characters foreign to the document's script: in a
+      traditional text a candidate that exists only in simplified script
+      (属 for 屬) is unlikely, and the other way round.
     - ``opened``: quotes and brackets open before the run.
     """
 
     bigrams: frozenset[str]
-    traditional: bool
+    foreign: frozenset[str]
     opened: str = ""
 
     def score(self, left: str, text: str, right: str) -> float:
         window = left + text + right
         pairs = {window[i : i + 2] for i in range(len(window) - 1)}
-        foreign = wordmodel.other_script(self.traditional).intersection(text)
+        foreign = self.foreign.intersection(text)
         pairing = _pairing(self.opened, text, right) if _MARKS.intersection(text) else 0.0
         return (
             wordmodel.logprob(window)
@@ -609,9 +613,12 @@ def _candidates(line: str, anchor: int, previous: str, allow_drops: bool) -> Ite
     reading = SWALLOWED_READING_RE.match(line, anchor + 1)
     if reading and previous and is_reading(reading.group(1), previous):
         # A reading inserted after a pair matched across a boundary: the
-        # ``?`` is the lost lead byte with the reading's ``(``.
-        lost = Unknown(_lost_lead(previous, reading.group(1)))
-        yield from _hypotheses(line, anchor, [lost], reading.end(), allow_drops)
+        # ``?`` is the lost lead byte with the reading's ``(``. The previous
+        # character's trail byte was the matched pair's lead byte, so it is
+        # 0x81 or more; a trail byte below (業 = 98 49) matched nothing.
+        leads = _lost_lead(previous, reading.group(1))
+        if leads:
+            yield from _hypotheses(line, anchor, [Unknown(leads)], reading.end(), allow_drops)
         return
     following = line[anchor + 1 : anchor + 2]
     for ascii_, full in ASCII_TO_FULLWIDTH.items():
@@ -664,7 +671,7 @@ def repair_misaligned(text: str) -> str:
     if not any(mark in text for mark in REPLACEMENT_MARKS):
         return text
     allow_drops = PUA_RE.search(text) is None
-    context = _Context(_document_bigrams(text), t2s.has_traditional(text))
+    context = _Context(_document_bigrams(text), scripts.foreign_to(text))
     return "\n".join(_repair_line(line, allow_drops, context) for line in text.split("\n"))
 
 

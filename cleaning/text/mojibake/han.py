@@ -1,23 +1,14 @@
-"""Classic mojibake: Chinese bytes decoded with the wrong codec, then served as text (ARTIFACTS §3).
+"""Lines of wrong Han characters: Chinese bytes of one encoding read as another (ARTIFACTS §3).
 
-Each chain is undone by re-encoding the damaged run with the codec that
-wrongly decoded it and decoding the bytes with the right one. A repair is
-kept only when the result is clearly more Chinese-like (``plausibility``),
-so clean text, Latin text and real symbols stay as they are.
+- UTF-8 bytes read as GBK (``鍙戝竷`` for 发布). Partly lossy: where the
+  decoder met a byte it could not pair it wrote U+FFFD (one byte lost), and
+  where a UTF-8 run of odd length met an ASCII byte the pair was invalid and
+  Windows' decoder wrote one ``?`` for both (``鑳?(`` for 能 and `` (``):
+  the lost continuation byte and the lost ASCII byte are chosen by the
+  models.
+- Big5 bytes read as GBK (``祇甶`` for 發展) and GBK bytes read as Big5.
 
-Runs of Latin-1/cp1252 characters (``ÖÐ¹ú``, ``ä¸\\xadå›½``, ``ǰÑÔ``):
-
->>> repair_latin_runs("ÖÐ¹ú2022Äê")
-'中国2022年'
->>> repair_latin_runs("ä¸\\xadå›½")
-'中国'
->>> repair_latin_runs("ǰÑÔ")
-'前言'
->>> repair_latin_runs("Café Müller, naïve")  # real Latin text
-'Café Müller, naïve'
-
-Lines of Han characters that are another encoding read as GBK or Big5
-(``鍙戝竷``, ``祇甶``):
+A repair is kept only when the line reads clearly better (``plausibility``).
 
 >>> repair_cjk_lines("鍙戝竷鏂伴椈")
 '发布新闻'
@@ -33,207 +24,10 @@ import functools
 import heapq
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from cleaning.text import plausibility, t2s, wordmodel
-from cleaning.text.chardata import HAN, PINYIN_TONED_VOWELS
-
-# --- byte-level codecs -------------------------------------------------------
-
-
-@functools.cache
-def _cp1252_bytes() -> dict[str, int]:
-    """Character to byte for cp1252 as browsers decode it (undefined bytes as C1 controls)."""
-    table = {chr(b): b for b in range(0x100)}
-    for b in range(0x80, 0xA0):
-        try:
-            table[bytes((b,)).decode("cp1252")] = b
-        except UnicodeDecodeError:
-            continue
-    return table
-
-
-def _as_single_bytes(text: str) -> bytes | None:
-    """The bytes a Latin-1 or cp1252 decoder read, or None if ``text`` has other characters."""
-    table = _cp1252_bytes()
-    try:
-        return bytes(table[c] for c in text)
-    except KeyError:
-        return None
-
-
-def _as_mixed_bytes(text: str) -> bytes | None:
-    """The bytes a UTF-8-else-Latin-1 decoder read (``ǰ`` was ``c7 b0``).
-
-    Characters above U+00FF came from UTF-8 sequences; those up to U+00FF
-    came from one Latin-1 byte, or from a two-byte UTF-8 sequence: the
-    reading that keeps the bytes valid GBK wins.
-    """
-    if all(ord(c) < 0x100 for c in text):
-        return None  # plain Latin-1 read: the single-byte chain covers it
-    # Each character is one byte or its UTF-8 bytes; choose, left to right,
-    # readings that keep a valid GBK structure (a lead byte >= 0x81 takes the
-    # next byte as its trail). Dynamic programming over (position, pending).
-    options = [
-        [c.encode("utf-8")]
-        if ord(c) > 0xFF
-        else [bytes((ord(c),)), c.encode("utf-8")]
-        if ord(c) >= 0x80
-        else [bytes((ord(c),))]
-        for c in text
-    ]
-    # reachable[i][pending] = (previous pending, option index) that got there
-    reachable: list[dict[bool, tuple[bool, int]]] = [{False: (False, -1)}]
-    for choices in options:
-        step: dict[bool, tuple[bool, int]] = {}
-        for pending in reachable[-1]:
-            for number, option in enumerate(choices):
-                state = pending
-                for byte in option:
-                    state = False if state else byte >= 0x81
-                step.setdefault(state, (pending, number))
-        if not step:
-            return None
-        reachable.append(step)
-    if False not in reachable[-1]:
-        return None
-    chosen: list[bytes] = []
-    state = False
-    for index in range(len(options), 0, -1):
-        previous, number = reachable[index][state]
-        chosen.append(options[index - 1][number])
-        state = previous
-    return b"".join(reversed(chosen))
-
-
-# --- runs of Latin characters -----------------------------------------------
-
-#: Characters a wrong single-byte or mixed decode produces: Latin-1
-#: supplement, cp1252's letters and symbols, C1 controls, and the two-byte
-#: UTF-8 range (Latin extended to Arabic) for the mixed decoder.
-_LATINISH = "\u0080-\u07ff\u2013-\u203a\u20ac\u2122"
-#: A run of them, with the ASCII between (trail bytes 0x40-0x7E read as
-#: ASCII letters belong to the run): at least two non-ASCII characters, so
-#: that one accented letter is never taken for a damaged Chinese character.
-LATIN_RUN_RE = re.compile(f"[{_LATINISH}][{_LATINISH}\\x21-\\x7e ]*[{_LATINISH}][\\x40-\\x7e]?")
-
-#: Marks of cp1252 that Chinese text uses as they are: quotes, ellipsis, dashes.
-CHINESE_TYPOGRAPHY = frozenset("\u2018\u2019\u201c\u201d\u2026\u2014\u2013\u00b7")
-
-#: (name, bytes of the run, codec that decodes them right)
-_LATIN_CHAINS: tuple[tuple[str, Callable[[str], bytes | None], str], ...] = (
-    ("gbk-as-latin1", _as_single_bytes, "gb18030"),
-    ("utf8-as-cp1252", _as_single_bytes, "utf-8"),
-    ("gbk-as-mixed-utf8", _as_mixed_bytes, "gb18030"),
-)
-
-
-def _undo(run: str, to_bytes: Callable[[str], bytes | None], codec: str) -> str | None:
-    data = to_bytes(run)
-    if data is None:
-        return None
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        return None
-
-
-def _clean_result(text: str) -> bool:
-    """A repair may not introduce marks of damage: U+FFFD, private use, C1 controls."""
-    return (
-        not re.search("[\ufffd\ue000-\uf8ff\x80-\x9f]", text)
-        and re.search(f"[{HAN}]", text) is not None
-    )
-
-
-def _best_latin(run: str) -> tuple[str, str] | None:
-    candidates = ((name, _undo(run, to_bytes, codec)) for name, to_bytes, codec in _LATIN_CHAINS)
-    best = _most_plausible(run, ((n, f) for n, f in candidates if f and _clean_result(f)))
-    if best is None:
-        return None
-    fixed, name = best
-    if name == "gbk-as-latin1" and any(ord(c) > 0xFF for c in run):
-        name = "gbk-as-cp1252"
-    if name == "utf8-as-cp1252" and not any(ord(c) > 0xFF for c in run):
-        name = "utf8-as-latin1"
-    return fixed, name
-
-
-def _most_plausible(damaged: str, candidates: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
-    """Of (chain name, repaired text) candidates, the most Chinese-like, if it reads
-    clearly better than ``damaged`` (``plausibility.improves``): (text, name)."""
-    best: tuple[float, str, str] | None = None
-    for name, fixed in candidates:
-        if fixed == damaged:
-            continue
-        score = plausibility.score(fixed)
-        if best is None or score > best[0]:
-            best = (score, fixed, name)
-    if best is None or not plausibility.improves(damaged, best[1]):
-        return None
-    return best[1], best[2]
-
-
-def repair_latin_runs(text: str, fired: list[str] | None = None) -> str:
-    """Undo GBK or UTF-8 bytes read as Latin-1/cp1252 (or as UTF-8-else-Latin-1), run by run."""
-    if text.isascii():
-        return text
-
-    def fix(match: re.Match[str]) -> str:
-        run = match.group()
-        if all(c in PINYIN_TONED_VOWELS or c in CHINESE_TYPOGRAPHY for c in run if not c.isascii()):
-            return run  # pinyin (a reading, a name in Latin script), or quotes and dashes
-        for _ in range(MAX_ROUNDS):
-            found = _best_latin(run)
-            if found is None:
-                break
-            run, name = found
-            if fired is not None:
-                fired.append(name)
-        return run
-
-    # Whole lines of a mixed decoder's output first: its runs, taken one by
-    # one, can look like a single-byte chain's and be read wrong.
-    return LATIN_RUN_RE.sub(fix, _repair_mixed_lines(text, fired))
-
-
-def _repair_mixed_lines(text: str, fired: list[str] | None) -> str:
-    """GBK read by a UTF-8-else-Latin-1 decoder, a whole line at a time.
-
-    Its valid UTF-8 sequences can be any character (three- and four-byte
-    ones look like Han or astral characters), so runs of Latin letters do not
-    delimit the damage: the whole line is re-encoded and kept if it reads
-    clearly better.
-    """
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        marks = [c for c in MIXED_MARKS_RE.findall(line) if c not in _NOT_MIXED_MARKS]
-        if len(marks) < MIN_MIXED_MARKS:
-            continue
-        fixed = _undo(line, _as_mixed_bytes, "gb18030")
-        if fixed is not None and _clean_result(fixed) and plausibility.improves(line, fixed):
-            lines[index] = fixed
-            if fired is not None:
-                fired.append("gbk-as-mixed-utf8")
-    return "\n".join(lines)
-
-
-#: Characters only a two-byte UTF-8 sequence read out of GBK bytes makes
-#: inside Chinese text (Latin extended to Arabic, but not the tone-marked
-#: vowels of pinyin readings); a line needs a few.
-MIXED_MARKS_RE = re.compile("[\u0100-\u07ff]")
-#: ... but not the letters cp1252 decodes single bytes to (Œ š ƒ ˆ), which
-#: a single-byte chain explains, nor pinyin's tone-marked vowels.
-_NOT_MIXED_MARKS = frozenset(
-    c for c in bytes(range(0x80, 0xA0)).decode("cp1252", "ignore") if 0x100 <= ord(c) <= 0x7FF
-) | frozenset(PINYIN_TONED_VOWELS)
-MIN_MIXED_MARKS = 2
-
-
-#: Text copied through several tools can be mis-decoded more than once;
-#: a run is undone at most this many times.
-MAX_ROUNDS = 3
-
+from cleaning.text import plausibility, scripts, wordmodel
+from cleaning.text.chardata import strict_gbk_pairs
 
 # --- lines of wrong Han characters ------------------------------------------
 
@@ -241,6 +35,80 @@ MAX_ROUNDS = 3
 #: the Han-to-Han chains on. Clean lines score about -3.0 (simplified or
 #: traditional); UTF-8 read as GBK and Big5 read as GBK score below -4.5.
 SUSPECT = -3.9
+
+
+def _gbk_bytes(line: str) -> list[int | None] | None:
+    """The bytes a GBK decoder read as ``line``: None for each byte it lost (U+FFFD).
+
+    ``€`` is the byte ``80`` (code page 936 reads it so) or the pair ``a2 e3``
+    (GB18030 reads that so): the one that keeps the UTF-8 around it valid.
+    Characters GBK has no two-byte code for were not read by a GBK decoder:
+    None.
+    """
+    data: list[int | None] = []
+    euros: list[int] = []
+    for char in line:
+        if char == "\ufffd":
+            data.append(None)
+        elif char == "\u20ac":
+            euros.append(len(data))
+            data.append(0x80)
+        elif char < "\x80":
+            data.append(ord(char))
+        else:
+            try:
+                encoded = char.encode("gb18030")
+            except UnicodeEncodeError:
+                return None
+            if len(encoded) != 2:
+                return None
+            data.extend(encoded)
+    return _resolve_euros(data, euros) if euros else data
+
+
+#: Euro signs next to each other resolved together (each is one of two byte
+#: strings): runs longer than this are taken one at a time.
+MAX_EURO_RUN = 4
+
+
+def _resolve_euros(data: list[int | None], euros: list[int]) -> list[int | None]:
+    """Each ``€`` (``80`` for now) as ``80`` or ``a2 e3``: whichever reading of each run
+    of neighbouring ones leaves the fewest characters that fail to decode as UTF-8."""
+    runs: list[list[int]] = []
+    for index in euros:
+        if runs and index - runs[-1][-1] <= 2 and len(runs[-1]) < MAX_EURO_RUN:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    replace: set[int] = set()
+    for run in runs:
+        start, end = max(0, run[0] - 6), min(len(data), run[-1] + 7)
+        best: tuple[int, tuple[bool, ...]] | None = None
+        for choice in itertools.product((False, True), repeat=len(run)):
+            window: list[int | None] = []
+            for index in range(start, end):
+                if index in run and choice[run.index(index)]:
+                    window += [0xA2, 0xE3]
+                else:
+                    window.append(data[index])
+            errors = _utf8_errors(window)
+            if best is None or errors < best[0]:
+                best = (errors, choice)
+        assert best is not None
+        replace.update(index for index, pair in zip(run, best[1], strict=True) if pair)
+    out: list[int | None] = []
+    for index, byte in enumerate(data):
+        out.extend((0xA2, 0xE3) if index in replace else (byte,))
+    return out
+
+
+def _utf8_errors(window: list[int | None]) -> int:
+    """How many characters of ``window`` fail to decode as UTF-8, from its first boundary."""
+    known = bytes(b if b is not None else 0x80 for b in window)
+    return min(
+        known[start:].decode("utf-8", errors="replace").count("\ufffd")
+        for start in range(min(4, len(known)) or 1)
+    )
 
 
 def _utf8_from_gbk(line: str) -> str | None:
@@ -251,16 +119,18 @@ def _utf8_from_gbk(line: str) -> str | None:
     continuation byte) and it made no GBK pair with the byte after it, which
     leaves few candidates; the word model chooses. Where a whole character's
     bytes are lost, it stays U+FFFD: nothing can tell what it was.
+
+    A ``?`` right after a UTF-8 sequence one byte short is Windows' mark for
+    an invalid pair: the sequence's last byte and the ASCII byte after it
+    (``鑳?(`` was ``e8 83 bd 20 28``, 能 and `` (``). Both are put back: the
+    continuation byte by the word model, the ASCII byte by what follows
+    (``LOST_ASCII``).
     """
-    try:
-        parts = [part.encode("gb18030") for part in line.split("\ufffd")]
-    except UnicodeEncodeError:
+    data = _gbk_bytes(line)
+    if data is None:
         return None
-    data: list[int | None] = list(parts[0])
-    for part in parts[1:]:
-        data.append(None)
-        data.extend(part)
-    traditional = t2s.has_traditional(line.encode("gb18030").decode("utf-8", "ignore"))
+    data = _open_question_marks(data)
+    foreign = scripts.foreign_to(line.encode("gb18030").decode("utf-8", "ignore"))
     gaps = []
     gap = 0
     while gap < len(data):
@@ -288,11 +158,78 @@ def _utf8_from_gbk(line: str) -> str | None:
                 if gap not in crowded:
                     continue
                 data[gap : gap + width] = [None] * width
-            found = _lost_utf8_bytes(data, gap, width, traditional)
+            found = _lost_utf8_bytes(data, gap, width, foreign)
             if found is not None:
                 data[gap : gap + width] = found
     text = bytes(b if b is not None else 0xFF for b in data).decode("utf-8", errors="replace")
     return text if text.count("\ufffd") <= line.count("\ufffd") // 2 else None
+
+
+_QUESTION = ord("?")
+
+
+def _open_question_marks(data: list[int | None]) -> list[int | None]:
+    """Each ``?`` that follows a UTF-8 sequence one byte short, as a lost continuation
+    byte (None) and the lost ASCII byte after it (chosen from what follows)."""
+    if _QUESTION not in data:
+        return data
+    out: list[int | None] = []
+    for index, byte in enumerate(data):
+        if byte == _QUESTION and _one_byte_short(out):
+            out.append(None)
+            after = bytes(
+                b for b in data[index + 1 : index + 1 + LOST_ASCII_CONTEXT] if b is not None
+            )
+            out.append(lost_ascii(after.decode("utf-8", errors="ignore")))
+            continue
+        out.append(byte)
+    return out
+
+
+def _one_byte_short(data: list[int | None]) -> bool:
+    """The bytes end with a UTF-8 sequence of 2-4 bytes that lacks exactly its last byte."""
+    for back in range(1, 4):
+        if back > len(data) or data[-back] is None:
+            return False
+        byte = data[-back]
+        assert byte is not None
+        if 0x80 <= byte < 0xC0:
+            continue  # a continuation byte: look further back for the lead
+        return byte >= 0xC2 and _sequence_length(byte) == back + 1
+    return False
+
+
+#: Characters of what follows a lost ASCII byte that decide which byte it was.
+LOST_ASCII_CONTEXT = 8
+
+#: What the ASCII byte lost with a ``?`` was, by what follows it: the first
+#: rule that matches decides. The byte made no GBK pair with the lost
+#: continuation byte before it, so it was below ``0x40`` (or ``7f``): white
+#: space, digits and punctuation, never a letter. From Markdown, plain-text
+#: and news files read this way: the ``*`` of a closing ``**`` (``图**：``);
+#: the line break before a list item or heading; the first digit of a number
+#: (years of this corpus are 19xx and 20xx, other numbers start with 1 most
+#: often, as Benford's law has it); the space between Chinese text and a Latin
+#: word or parenthesis; otherwise a line break (the byte lost most often ends
+#: a paragraph).
+LOST_ASCII: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\*(?=[^\s*])"), "*"),
+    (re.compile(r"(?:[-*+>|#]|\d+[.)])\s"), "\n"),
+    (re.compile(r"0\d\d(?:\D|$)"), "2"),
+    (re.compile(r"9\d\d(?:\D|$)"), "1"),
+    (re.compile(r"[\d.,]\d"), "1"),
+    (re.compile(r"\d"), "1"),
+    (re.compile(r"[(\[A-Za-z]"), " "),
+)
+LOST_ASCII_DEFAULT = "\n"
+
+
+def lost_ascii(after: str) -> int:
+    """The ASCII byte lost with a ``?``, by the text that follows it."""
+    for pattern, byte in LOST_ASCII:
+        if pattern.match(after):
+            return ord(byte)
+    return ord(LOST_ASCII_DEFAULT)
 
 
 #: Continuation bytes, and lead bytes of two- and three-byte sequences
@@ -328,7 +265,7 @@ def _lost_kinds(head: list[int], width: int) -> list[tuple[int, ...]]:
 
 
 def _lost_utf8_bytes(
-    data: list[int | None], gap: int, width: int, traditional: bool
+    data: list[int | None], gap: int, width: int, other: frozenset[str]
 ) -> list[int] | None:
     """The most likely values of ``width`` (1 or 2) lost bytes at ``gap``."""
     end = gap + width
@@ -347,8 +284,11 @@ def _lost_utf8_bytes(
     # Each lost byte made no GBK pair with the byte after it, or the decoder
     # would have read the pair instead of losing the byte.
     kinds = _lost_kinds(head, width)
-    ok = _gbk_pairs()
+    # A strict decoder (user-defined codes lost too, as Python's) is the one
+    # that writes U+FFFD; code page 936 keeps those codes and writes ``?``.
+    ok = strict_gbk_pairs()
     last = [v for v in kinds[-1] if following is None or not ok[v << 8 | following]]
+    combos: list[tuple[int, ...]]
     if width == 1:
         combos = [(v,) for v in last]
     else:
@@ -361,7 +301,6 @@ def _lost_utf8_bytes(
             chunks[values] = chunk
     if not chunks:
         return None
-    other = wordmodel.other_script(traditional)
     previous = prefix[-1:]
 
     def promise(values: tuple[int, ...]) -> float:
@@ -385,7 +324,8 @@ def _lost_utf8_bytes(
         )
 
     shortlist = heapq.nlargest(_LOST_SHORTLIST, chunks, key=promise)
-    return list(max(shortlist, key=likelihood))
+    best: tuple[int, ...] = max(shortlist, key=likelihood)
+    return list(best)
 
 
 def _complete(sequence: bytes, rest: bytes) -> tuple[str, int] | None:
@@ -428,20 +368,6 @@ def _known_run(data: list[int | None], gap: int, step: int) -> list[int]:
         run.append(data[index])  # type: ignore[arg-type]
         index += step
     return run[::-1] if step < 0 else run
-
-
-@functools.cache
-def _gbk_pairs() -> bytes:
-    """A 64 KiB table: 1 where the two bytes (lead << 8 | trail) are a GBK character."""
-    table = bytearray(0x10000)
-    for lead in range(0x81, 0xFF):
-        for trail in range(0x40, 0xFF):
-            try:
-                bytes((lead, trail)).decode("gbk")
-            except UnicodeDecodeError:
-                continue
-            table[lead << 8 | trail] = 1
-    return bytes(table)
 
 
 def _decode_head(head: bytes, after: bytes) -> str | None:
@@ -513,11 +439,14 @@ def _best_cjk(line: str) -> tuple[str, str] | None:
     clearly better. Cached: the repairs run to a fixed point and see a line again."""
     lost = line.count("\ufffd") // 2
     candidates = ((name, undo(line)) for name, undo in _CJK_CHAINS)
-    return _most_plausible(
-        line, ((n, f) for n, f in candidates if f is not None and f.count("\ufffd") <= lost)
+    return plausibility.most_plausible(
+        line,
+        ((n, f) for n, f in candidates if f is not None and f.count("\ufffd") <= lost),
+        wide_only=True,
     )
 
 
 def forget_lines() -> None:
     """Drop the memoized line repairs (see ``_best_cjk``)."""
     _best_cjk.cache_clear()
+    _first_char.cache_clear()
