@@ -53,17 +53,17 @@ from dataclasses import dataclass
 from cleaning.text import plausibility, scripts, wordmodel
 from cleaning.text.chardata import (
     ASCII_TO_FULLWIDTH,
-    PINYIN_TONED_VOWELS,
     REPLACEMENT_MARKS,
+    gbk_chars,
     is_gbk_user_defined,
+    strict_gbk_pairs,
 )
-from cleaning.text.pinyin import is_reading, readings_of
+from cleaning.text.pinyin import SYLLABLE, is_reading, readings_of
 
 #: A reading group as the farms insert it: ``(lài)`` or ``(huì )``.
-READING = f"[a-z{PINYIN_TONED_VOWELS}]{{1,6}}"
-READING_GROUP_RE = re.compile(f"\\(({READING}) ?\\)")
+READING_GROUP_RE = re.compile(f"\\(({SYLLABLE}) ?\\)")
 #: After a ``?`` anchor: the rest of a reading whose ``(`` was swallowed.
-SWALLOWED_READING_RE = re.compile(f"\\(?({READING}) ?\\)")
+SWALLOWED_READING_RE = re.compile(f"\\(?({SYLLABLE}) ?\\)")
 
 #: Longest run of wrong pairs considered. The decoder gets back in step at
 #: the first trail byte below 0x80 (about one character in three) or the
@@ -99,26 +99,12 @@ PUA_RE = re.compile("[\ue000-\uf8ff]")
 TAG_REST_RE = re.compile(r"/?[a-zA-Z][a-zA-Z0-9]{0,9}(?:\s[^<>\n]{0,80})?/?>")
 
 
-# --- the GBK code table -----------------------------------------------------
-
-
-@functools.cache
-def _pairs() -> dict[int, str]:
-    """Every two-byte GB18030 code that is a real character (no private use)."""
-    table = {}
-    for lead in range(0x81, 0xFF):
-        for trail in itertools.chain(range(0x40, 0x7F), range(0x80, 0xFF)):
-            try:
-                char = bytes((lead, trail)).decode("gb18030")
-            except UnicodeDecodeError:
-                continue
-            if not 0xE000 <= ord(char) <= 0xF8FF:
-                table[lead << 8 | trail] = char
-    return table
+# --- the GBK code table (``chardata``) ---------------------------------------
 
 
 def _decode_pair(lead: int, trail: int) -> str | None:
-    return _pairs().get(lead << 8 | trail)
+    """The real character GBK bytes ``lead trail`` spell (no private use), or None."""
+    return gbk_chars()[lead << 8 | trail] or None
 
 
 def _encode(char: str) -> bytes | None:
@@ -251,14 +237,11 @@ _DROP_CLASSES = (
 @functools.cache
 def _unassigned() -> tuple[Unknown, Unknown]:
     """Lead and trail bytes of the GBK codes no character has (a wrong pair there gave ``?``)."""
+    strict = strict_gbk_pairs()
     leads, trails = set(), set()
     for lead in range(0x81, 0xFF):
         for trail in itertools.chain(range(0x40, 0x7F), range(0x80, 0xFF)):
-            if is_gbk_user_defined(lead, trail):
-                continue
-            try:
-                bytes((lead, trail)).decode("gbk")
-            except UnicodeDecodeError:
+            if not strict[lead << 8 | trail] and not is_gbk_user_defined(lead, trail):
                 leads.add(lead)
                 trails.add(trail)
     return Unknown(tuple(sorted(leads))), Unknown(tuple(sorted(trails)))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from cleaning.text import mojibake, punct, t2s, wordmodel
+from cleaning.text import mojibake, normalize, punct, t2s, wordmodel
 from cleaning.text.misaligned import repair_misaligned
 from cleaning.text.pinyin import remove_readings
 
@@ -111,7 +111,7 @@ TEXT_REPAIRS: tuple[Repair, ...] = (
     named("pinyin", remove_readings),
     named("t2s", t2s.repair_script),
     named("punctuation", punct.fix_punctuation),
-    named("whitespace", punct.fold_space),
+    named("whitespace", normalize.tidy_paragraphs),
 )
 
 #: Every repair, in the order they run.

@@ -69,6 +69,11 @@ CP1252_COST = math.log(0.5)
 #: text between damaged stretches, real curly quotes) rather than for the
 #: bytes of its UTF-8 form.
 CLEAN_COST = math.log(0.5)
+#: Natural-log cost of Latin-1 letters whose bytes make a UTF-8 sequence: the
+#: decoder reads every such sequence as UTF-8, so they should not be there;
+#: but some tools re-decode only part of a line (seen in a web page's text:
+#: ``Î´`` for 未 = ``ce b4``, which is UTF-8 for δ), so it is a cost, not a rule.
+UNDECODED_COST = math.log(0.02)
 #: Natural-log cost of a lost soft hyphen put back: rare, but the only way
 #: some lines make valid GBK (seen in C comments: 画 = ``bb ad``).
 SOFT_HYPHEN_COST = math.log(1e-4)
@@ -214,20 +219,20 @@ def _utf8_prefix(data: bytes) -> int:
     return -1
 
 
-def _scan(partial: bytes, byte: int) -> bytes | None:
-    """Single bytes the decoder read as Latin-1 never make a UTF-8 sequence together
-    (it would have read the sequence): the trailing bytes that still begin one
-    after ``byte``, or None when they complete one."""
+def _scan(partial: bytes, byte: int) -> tuple[bytes, bool]:
+    """The trailing single bytes that still begin a UTF-8 sequence after ``byte``, and
+    whether they completed one: a mixed decoder would have read such bytes as the
+    UTF-8 character, not as Latin-1 letters (``UNDECODED_COST``)."""
     if partial:
         found = _utf8_prefix(partial + bytes((byte,)))
         if found == 1:
-            return None
+            return b"", True
         if found == 0:
-            return partial + bytes((byte,))
-    return bytes((byte,)) if _utf8_prefix(bytes((byte,))) == 0 else b""
+            return partial + bytes((byte,)), False
+    return (bytes((byte,)) if _utf8_prefix(bytes((byte,))) == 0 else b""), False
 
 
-Step = tuple[int, bytes, str, float]
+Step = tuple[int, bytes, str, float, float]
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -236,20 +241,20 @@ def _transition(pending: int, partial: bytes, pieces: tuple[Segment, ...]) -> St
     after single bytes ``partial`` that begin a UTF-8 sequence.
 
     Returns the decoder's new state, the new ``partial``, the characters
-    written and their score (frequencies, and the words they make among
-    themselves), or None where the bytes are not valid GBK or the mixed
-    decoder would not have read them so.
+    written, their score (frequencies, and the words they make among
+    themselves) and the cost of single bytes that make a UTF-8 sequence; None
+    where the bytes are not valid GBK.
     """
     chars = gbk_chars()
     state = pending
     added = ""
     score = 0.0
+    penalty = 0.0
     for data, single in pieces:
         if single:
-            scanned = _scan(partial, data[0])
-            if scanned is None:
-                return None
-            partial = scanned
+            partial, undecoded = _scan(partial, data[0])
+            if undecoded:
+                penalty += UNDECODED_COST
         else:
             partial = b""
         for byte in data:
@@ -267,7 +272,7 @@ def _transition(pending: int, partial: bytes, pieces: tuple[Segment, ...]) -> St
                 state = -1
             score += _char_score(decoded) + (_pair_bonus(added[-1], decoded) if added else 0.0)
             added += decoded
-    return state, partial, added, score
+    return state, partial, added, score, penalty
 
 
 # --- the search --------------------------------------------------------------
@@ -329,9 +334,9 @@ def _moves(char: str, passes: int, pending: int, partial: bytes) -> tuple[Move, 
         step = _transition(pending, partial, pieces)
         if step is None:
             continue
-        state, scanned, added, inner = step
+        state, scanned, added, inner, penalty = step
         first, last = (added[0], added[-1]) if added else ("", "")
-        found.append((state, scanned, added, first, last, inner, prior))
+        found.append((state, scanned, added, first, last, inner, prior + penalty))
     return tuple(found)
 
 
