@@ -369,6 +369,31 @@ def _inline_markdown(line: str) -> str:
     return _MD_LINK.sub(r'<a href="\g<url>">\g<text></a>', line)
 
 
+def drop_element(element: etree._Element) -> None:
+    """Remove ``element`` from its tree, keeping its tail text where it stood.
+
+    The one way the page stages remove an element (site rules' ``drop``
+    selectors, quote widgets): the text after an element belongs to its
+    parent, and dropping it with the element would lose a sentence's end.
+
+    >>> root = parse_html("<p>甲<span>乙</span>丙</p>")
+    >>> drop_element(root.find(".//span")); "".join(root.itertext())
+    '甲丙'
+    """
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    element.tail = None
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
 _PARSERS = threading.local()
 
 
