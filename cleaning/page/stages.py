@@ -5,13 +5,14 @@ state; ``PAGE_STAGES`` is the order (DESIGN.md, "cleaning/: stages over one
 record"):
 
 1. ``decode``: bytes to text, the evidence in order (``charset``);
-2. ``read``: the reader by document kind, one HTML parse (``readers``);
+2. ``read``: the reader by document kind, one HTML parse (``documents``);
 3. ``stocks``: quote widgets unwrapped, their codes kept (``stocklinks``);
 4. ``blocks``: site-rule furniture dropped, the page linearised into blocks
    and the article's container chosen by site rule or by the generic
-   extractor (``sites``, ``extract``);
+   extractor (``extract.page_blocks``);
 5. ``title``: the title, from front matter, site rule, head or headings;
-6. ``edges``: furniture cut from both edges of the body (``boilerplate``);
+6. ``edges``: furniture cut from both edges of the body, captions, bylines
+   and ad labels from inside it (``extract.article_body``, ``furniture``);
 7. ``metadata``: time, source, author, category, tags, original URL from
    the head, the front matter and the lines cut at the edges (``metadata``);
 8. ``repair``: ``repair_text`` on the title, body and names.
@@ -25,9 +26,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
-from cleaning.errors import EmptyDocument, NotAnArticle
+from cleaning.errors import NotAnArticle
 from cleaning.page import documents, extract, furniture, metadata, stocklinks
 from cleaning.page.decode import Decoded, decode
 from cleaning.page.sites import SiteRules
@@ -103,15 +103,9 @@ def decode_stage(page: Page) -> Page:
 
 
 def read_stage(page: Page) -> Page:
-    """The reader by kind; the head's metadata for HTML pages."""
+    """The reader by kind (``documents.read_served``); the head's metadata for HTML pages."""
     assert page.decoded is not None
-    media = content_type(page.headers)
-    markdown = "markdown" in (media or "") or urlsplit(page.url).path.endswith((".md", ".markdown"))
-    document = documents.read(page.decoded.text, media, markdown)
-    if document.root is None and document.kind != "text":
-        raise EmptyDocument("no markup could be parsed")
-    if document.kind == "text" and not document.lines:
-        raise EmptyDocument("no text once decoded")
+    document = documents.read_served(page.decoded.text, content_type(page.headers), page.url)
     head = metadata.head_meta(document.root) if document.kind == "html" else metadata.HeadMeta()
     return page.replace(document=document, head=head)
 
