@@ -21,10 +21,10 @@ from cleaning.errors import (
     EmptyDocument,
     InternalCleaningError,
 )
-from cleaning.page.metadata import detect_script
 from cleaning.page.sites import rules_for
 from cleaning.page.stages import PAGE_STAGES, Page
 from cleaning.record import Record
+from cleaning.text.scripts import detect_script
 
 logger = logging.getLogger(__name__)
 
