@@ -113,7 +113,7 @@ def _repair_line(line: str, fired: list[str] | None) -> str:
     # A mixed decoder's line first: its runs, taken one by one, can look like
     # a single-byte chain's and be read wrong.
     if _mixed_marks(line) >= MIN_MIXED_MARKS:
-        found = _best_mixed(line)
+        found = _best_mixed(line, PASSES)
         if found is not None:
             if fired is not None:
                 fired.append(found[1])
@@ -138,9 +138,9 @@ def _repair_line(line: str, fired: list[str] | None) -> str:
 
     repaired = LATIN_RUN_RE.sub(fix, line)
     if failed:
-        # A run no single-byte chain explains (a lost soft hyphen, a byte read
-        # as UTF-8): the search may.
-        found = _best_mixed(repaired)
+        # A run no single-byte chain explains: a lost soft hyphen (the search
+        # over single bytes puts it back), or bytes a mixed decoder read.
+        found = _best_mixed(repaired, SINGLE_BYTE) or _best_mixed(repaired, PASSES)
         if found is not None:
             if fired is not None:
                 fired.append(found[1])
@@ -165,19 +165,23 @@ def _mixed_marks(line: str) -> int:
 
 
 @functools.lru_cache(maxsize=1024)
-def _best_mixed(line: str) -> tuple[str, str] | None:
-    """The line read back through one or two passes of the mixed decoder, if that
-    reads clearly better: (text, ``gbk-as-mixed-utf8``). Cached: the repairs run to
-    a fixed point and see a line again."""
-    fixed = mixed.undo_mixed(line, PASSES)
+def _best_mixed(line: str, passes: int = 2) -> tuple[str, str] | None:
+    """The line read back through ``passes`` passes of the mixed decoder (0: a plain
+    single-byte one), if that reads clearly better: (text, chain name). Cached: the
+    repairs run to a fixed point and see a line again."""
+    fixed = mixed.undo_mixed(line, passes)
     if fixed is None or not plausibility.clean_result(fixed):
         return None
-    return plausibility.most_plausible(line, [("gbk-as-mixed-utf8", fixed)])
+    name = "gbk-as-mixed-utf8" if passes else "gbk-as-latin1"
+    return plausibility.most_plausible(line, [(name, fixed)])
 
 
 #: Passes of the mixed decoder searched for: two (the readings of two passes
 #: include those of one, at the same priors).
 PASSES = 2
+#: The search over single bytes only: a Latin-1/cp1252 line whose runs do not
+#: decode (a soft hyphen lost on the way).
+SINGLE_BYTE = 0
 
 
 def forget_lines() -> None:

@@ -118,7 +118,8 @@ def _as_character(byte: int) -> list[str]:
 
 @functools.lru_cache(maxsize=8192)
 def readings(char: str, passes: int) -> tuple[Reading, ...]:
-    """What ``char`` may stand for after ``passes`` passes of the decoder (1 or 2).
+    """What ``char`` may stand for after ``passes`` passes of the decoder (1 or 2), or
+    (0) after a plain Latin-1/cp1252 decoder.
 
     Each reading is (pieces, natural-log prior); ``None`` for the character
     as clean text (it stands for itself).
@@ -137,6 +138,10 @@ def readings(char: str, passes: int) -> tuple[Reading, ...]:
         except UnicodeEncodeError:
             pass
     for (data, single), cost in _one_level(char):
+        if passes == 0:
+            if single:
+                add(((data, single),), cost)
+            continue
         if passes == 1 or code < 0x80:
             add(((data, single),), cost)
             continue
@@ -336,7 +341,8 @@ def _moves(char: str, passes: int, pending: int, partial: bytes) -> tuple[Move, 
             continue
         state, scanned, added, inner, penalty = step
         first, last = (added[0], added[-1]) if added else ("", "")
-        found.append((state, scanned, added, first, last, inner, prior + penalty))
+        # A plain single-byte decoder (no pass) leaves UTF-8 sequences as they are.
+        found.append((state, scanned, added, first, last, inner, prior + penalty * (passes > 0)))
     return tuple(found)
 
 
