@@ -29,12 +29,66 @@ from collections.abc import Callable
 from cleaning.text import plausibility, scripts, wordmodel
 from cleaning.text.chardata import strict_gbk_pairs
 
-# --- lines of wrong Han characters ------------------------------------------
-
 #: Mean plausibility below which a line's wide characters are worth trying
 #: the Han-to-Han chains on. Clean lines score about -3.0 (simplified or
 #: traditional); UTF-8 read as GBK and Big5 read as GBK score below -4.5.
 SUSPECT = -3.9
+
+#: Share of uncommon characters above which a line is worth scoring in full:
+#: clean lines have a few percent (names, technical words), every Han-to-Han
+#: chain above a third.
+RARE_SHARE = 0.2
+
+#: Continuation bytes, and lead bytes of two- and three-byte sequences
+#: (Chinese text is almost all three-byte sequences).
+_CONTINUATION = tuple(range(0x80, 0xC0))
+_LEADS = tuple(range(0xC2, 0xF0))
+#: Lost-byte candidates given to the word model, after a cheap ranking by
+#: character frequency.
+_LOST_SHORTLIST = 8
+#: Bytes of UTF-8 on each side of a lost byte decoded for the word model.
+_LOST_WINDOW = 9
+
+#: Natural-log weight, in the final choice, of each neighbour the candidate
+#: makes a two-character word with (the word model scores one segmentation
+#: and can miss a word the neighbours would form).
+PARTNER_WEIGHT = 1.5
+
+#: Natural-log bonus, in the shortlist, for a candidate character that makes
+#: a dictionary word with a neighbour (议 after 会: 会议).
+LOST_WORD_BONUS = 5.0
+
+#: Euro signs next to each other resolved together (each is one of two byte
+#: strings): runs longer than this are taken one at a time.
+MAX_EURO_RUN = 4
+
+#: Characters of what follows a lost ASCII byte that decide which byte it was.
+LOST_ASCII_CONTEXT = 8
+
+#: What the ASCII byte lost with a ``?`` was, by what follows it: the first
+#: rule that matches decides. The byte made no GBK pair with the lost
+#: continuation byte before it, so it was below ``0x40`` (or ``7f``): white
+#: space, digits and punctuation, never a letter. From Markdown, plain-text
+#: and news files read this way: the ``*`` of a closing ``**`` (``图**：``);
+#: the line break before a list item or heading; the first digit of a number
+#: (years of this corpus are 19xx and 20xx, other numbers start with 1 most
+#: often, as Benford's law has it); the space between Chinese text and a Latin
+#: word or parenthesis; otherwise a line break (the byte lost most often ends
+#: a paragraph).
+LOST_ASCII: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\*(?=[^\s*])"), "*"),
+    (re.compile(r"(?:[-*+>|#]|\d+[.)])\s"), "\n"),
+    (re.compile(r"0\d\d(?:\D|$)"), "2"),
+    (re.compile(r"9\d\d(?:\D|$)"), "1"),
+    (re.compile(r"[\d.,]\d"), "1"),
+    (re.compile(r"\d"), "1"),
+    (re.compile(r"[(\[A-Za-z]"), " "),
+)
+LOST_ASCII_DEFAULT = "\n"
+
+_QUESTION = ord("?")
+
+# --- lines of wrong Han characters ------------------------------------------
 
 
 def _gbk_bytes(line: str) -> list[int | None] | None:
@@ -64,11 +118,6 @@ def _gbk_bytes(line: str) -> list[int | None] | None:
                 return None
             data.extend(encoded)
     return _resolve_euros(data, euros) if euros else data
-
-
-#: Euro signs next to each other resolved together (each is one of two byte
-#: strings): runs longer than this are taken one at a time.
-MAX_EURO_RUN = 4
 
 
 def _resolve_euros(data: list[int | None], euros: list[int]) -> list[int | None]:
@@ -165,9 +214,6 @@ def _utf8_from_gbk(line: str) -> str | None:
     return text if text.count("\ufffd") <= line.count("\ufffd") // 2 else None
 
 
-_QUESTION = ord("?")
-
-
 def _open_question_marks(data: list[int | None]) -> list[int | None]:
     """Each ``?`` that follows a UTF-8 sequence one byte short, as a lost continuation
     byte (None) and the lost ASCII byte after it (chosen from what follows)."""
@@ -199,48 +245,12 @@ def _one_byte_short(data: list[int | None]) -> bool:
     return False
 
 
-#: Characters of what follows a lost ASCII byte that decide which byte it was.
-LOST_ASCII_CONTEXT = 8
-
-#: What the ASCII byte lost with a ``?`` was, by what follows it: the first
-#: rule that matches decides. The byte made no GBK pair with the lost
-#: continuation byte before it, so it was below ``0x40`` (or ``7f``): white
-#: space, digits and punctuation, never a letter. From Markdown, plain-text
-#: and news files read this way: the ``*`` of a closing ``**`` (``图**：``);
-#: the line break before a list item or heading; the first digit of a number
-#: (years of this corpus are 19xx and 20xx, other numbers start with 1 most
-#: often, as Benford's law has it); the space between Chinese text and a Latin
-#: word or parenthesis; otherwise a line break (the byte lost most often ends
-#: a paragraph).
-LOST_ASCII: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\*(?=[^\s*])"), "*"),
-    (re.compile(r"(?:[-*+>|#]|\d+[.)])\s"), "\n"),
-    (re.compile(r"0\d\d(?:\D|$)"), "2"),
-    (re.compile(r"9\d\d(?:\D|$)"), "1"),
-    (re.compile(r"[\d.,]\d"), "1"),
-    (re.compile(r"\d"), "1"),
-    (re.compile(r"[(\[A-Za-z]"), " "),
-)
-LOST_ASCII_DEFAULT = "\n"
-
-
 def lost_ascii(after: str) -> int:
     """The ASCII byte lost with a ``?``, by the text that follows it."""
     for pattern, byte in LOST_ASCII:
         if pattern.match(after):
             return ord(byte)
     return ord(LOST_ASCII_DEFAULT)
-
-
-#: Continuation bytes, and lead bytes of two- and three-byte sequences
-#: (Chinese text is almost all three-byte sequences).
-_CONTINUATION = tuple(range(0x80, 0xC0))
-_LEADS = tuple(range(0xC2, 0xF0))
-#: Lost-byte candidates given to the word model, after a cheap ranking by
-#: character frequency.
-_LOST_SHORTLIST = 8
-#: Bytes of UTF-8 on each side of a lost byte decoded for the word model.
-_LOST_WINDOW = 9
 
 
 def _sequence_length(lead: int) -> int:
@@ -350,17 +360,6 @@ def _first_char(data: bytes) -> str:
     return ""
 
 
-#: Natural-log weight, in the final choice, of each neighbour the candidate
-#: makes a two-character word with (the word model scores one segmentation
-#: and can miss a word the neighbours would form).
-PARTNER_WEIGHT = 1.5
-
-
-#: Natural-log bonus, in the shortlist, for a candidate character that makes
-#: a dictionary word with a neighbour (议 after 会: 会议).
-LOST_WORD_BONUS = 5.0
-
-
 def _known_run(data: list[int | None], gap: int, step: int) -> list[int]:
     run: list[int] = []
     index = gap + step
@@ -400,12 +399,6 @@ _CJK_CHAINS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("big5-as-gbk", _big5_from_gbk),
     ("gbk-as-big5", _gbk_from_big5),
 )
-
-
-#: Share of uncommon characters above which a line is worth scoring in full:
-#: clean lines have a few percent (names, technical words), every Han-to-Han
-#: chain above a third.
-RARE_SHARE = 0.2
 
 
 def _suspect(line: str) -> bool:

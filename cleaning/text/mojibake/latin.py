@@ -32,6 +32,24 @@ from cleaning.text import plausibility
 from cleaning.text.chardata import CP1252_BYTES, PINYIN_TONED_VOWELS
 from cleaning.text.mojibake import mixed
 
+#: Characters only a two-byte UTF-8 sequence read out of GBK bytes makes
+#: inside Chinese text (Latin extended to Arabic, but not the tone-marked
+#: vowels of pinyin readings); a line needs a few to be searched first.
+MIXED_MARKS_RE = re.compile("[\u0100-\u07ff]")
+#: ... but not the letters cp1252 decodes single bytes to (Œ š ƒ ˆ), which
+#: a single-byte chain explains, nor pinyin's tone-marked vowels.
+_NOT_MIXED_MARKS = frozenset(c for c in CP1252_BYTES if 0x100 <= ord(c) <= 0x7FF) | frozenset(
+    PINYIN_TONED_VOWELS
+)
+MIN_MIXED_MARKS = 2
+
+#: Passes of the mixed decoder searched for: two (the readings of two passes
+#: include those of one, at the same priors).
+PASSES = 2
+#: The search over single bytes only: a Latin-1/cp1252 line whose runs do not
+#: decode (a soft hyphen lost on the way).
+SINGLE_BYTE = 0
+
 
 @functools.cache
 def _single_bytes() -> dict[str, int]:
@@ -148,18 +166,6 @@ def _repair_line(line: str, fired: list[str] | None) -> str:
     return repaired
 
 
-#: Characters only a two-byte UTF-8 sequence read out of GBK bytes makes
-#: inside Chinese text (Latin extended to Arabic, but not the tone-marked
-#: vowels of pinyin readings); a line needs a few to be searched first.
-MIXED_MARKS_RE = re.compile("[\u0100-\u07ff]")
-#: ... but not the letters cp1252 decodes single bytes to (Œ š ƒ ˆ), which
-#: a single-byte chain explains, nor pinyin's tone-marked vowels.
-_NOT_MIXED_MARKS = frozenset(c for c in CP1252_BYTES if 0x100 <= ord(c) <= 0x7FF) | frozenset(
-    PINYIN_TONED_VOWELS
-)
-MIN_MIXED_MARKS = 2
-
-
 def _mixed_marks(line: str) -> int:
     return sum(c not in _NOT_MIXED_MARKS for c in MIXED_MARKS_RE.findall(line))
 
@@ -174,14 +180,6 @@ def _best_mixed(line: str, passes: int = 2) -> tuple[str, str] | None:
         return None
     name = "gbk-as-mixed-utf8" if passes else "gbk-as-latin1"
     return plausibility.most_plausible(line, [(name, fixed)])
-
-
-#: Passes of the mixed decoder searched for: two (the readings of two passes
-#: include those of one, at the same priors).
-PASSES = 2
-#: The search over single bytes only: a Latin-1/cp1252 line whose runs do not
-#: decode (a soft hyphen lost on the way).
-SINGLE_BYTE = 0
 
 
 def forget_lines() -> None:
