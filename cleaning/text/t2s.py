@@ -212,7 +212,7 @@ def to_simplified(text: str) -> str:
         start = match.end()
     parts.append(text[start:].translate(table))
     converted = "".join(parts)
-    if scripts.detect_script(text) == "simplified":
+    if "著" not in converted or scripts.detect_script(text) == "simplified":
         return converted
     return fix_zhe(converted)
 

@@ -170,10 +170,16 @@ def readings(char: str, passes: int) -> tuple[Reading, ...]:
 #: Cap of the natural-log bonus of a two-character word (``_pair_bonus``): a
 #: rare word of two rare characters must not outweigh a whole reading.
 MAX_PAIR_BONUS = 8.0
-#: Hypotheses kept per character: (pending lead byte, last character) states.
-BEAM = 8
-#: Complete readings rescored with the word model.
-FINALISTS = 8
+#: Hypotheses kept per character: (decoder state, last character) pairs.
+#: Calibrated on the benchmark's mixed-decoder chains: 4 to 24 restore the
+#: same passages (the margin below prunes more), 6 is the cheapest safe one.
+BEAM = 6
+#: Hypotheses scoring this much (natural log) below the best are dropped: a
+#: reading so far behind never came back on the benchmark's chains.
+MARGIN = 15.0
+#: Complete readings rescored with the word model (4 restore as many as 8 on
+#: the benchmark's chains).
+FINALISTS = 4
 
 #: Natural-log cost of a character only the traditional script writes: GBK
 #: text is simplified text but for a few percent of pages (``plausibility``
@@ -330,11 +336,11 @@ Move = tuple[int, bytes, str, str, str, float, float]
 def _moves(char: str, passes: int, pending: int, partial: bytes) -> tuple[Move, ...]:
     """Every reading of ``char`` a decoder in state (``pending``, ``partial``) may have
     read, with what it writes (see ``Move``)."""
-    found = []
+    found: dict[tuple[int, bytes, str], Move] = {}
     for pieces, prior in readings(char, passes):
         if pieces is None:
             if pending < 0:
-                found.append((-1, b"", char, char, char, _char_score(char), prior))
+                found[-1, b"", char] = (-1, b"", char, char, char, _char_score(char), prior)
             continue
         step = _transition(pending, partial, pieces)
         if step is None:
@@ -342,8 +348,13 @@ def _moves(char: str, passes: int, pending: int, partial: bytes) -> tuple[Move, 
         state, scanned, added, inner, penalty = step
         first, last = (added[0], added[-1]) if added else ("", "")
         # A plain single-byte decoder (no pass) leaves UTF-8 sequences as they are.
-        found.append((state, scanned, added, first, last, inner, prior + penalty * (passes > 0)))
-    return tuple(found)
+        prior += penalty * (passes > 0)
+        # Readings that leave the decoder in the same state having written the
+        # same characters differ only in their prior: the likeliest stands for all.
+        old = found.get((state, scanned, added))
+        if old is None or old[6] < prior:
+            found[state, scanned, added] = (state, scanned, added, first, last, inner, prior)
+    return tuple(found.values())
 
 
 def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
@@ -372,21 +383,26 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
             _extend(grown, _moves(char, passes, pending, partial), last, score, priors, text)
         if not grown:
             return None
-        if len(grown) > BEAM:
-            grown = dict(heapq.nlargest(BEAM, grown.items(), key=lambda item: item[1][0]))
-        beams = grown
-    finished = []
+        top = max(value[0] for value in grown.values()) - MARGIN
+        kept = [item for item in grown.items() if item[1][0] >= top]
+        if len(kept) > BEAM:
+            kept = heapq.nlargest(BEAM, kept, key=lambda item: item[1][0])
+        beams = dict(kept)
+    finished: list[tuple[float, float, Text, str]] = []
     for (pending, _partial, _last), (score, priors, text) in beams.items():
         if pending < 0:
-            finished.append((score, priors, _joined(text)))
+            finished.append((score, priors, text, ""))
         elif hyphen := chars[pending << 8 | SOFT_HYPHEN]:
             score += SOFT_HYPHEN_COST + _char_score(hyphen)
-            finished.append((score, priors + SOFT_HYPHEN_COST, _joined(text) + hyphen))
+            finished.append((score, priors + SOFT_HYPHEN_COST, text, hyphen))
     if not finished:
         return None
     # The word model judges the finalists; the readings' priors weigh in.
-    best = heapq.nlargest(FINALISTS, finished)
-    rescored = [(wordmodel.logprob(left + text) + priors, text) for _, priors, text in best]
+    best = heapq.nlargest(FINALISTS, finished, key=lambda item: item[0])
+    rescored = []
+    for _, priors, text, hyphen in best:
+        joined = _joined(text) + hyphen
+        rescored.append((wordmodel.logprob(left + joined) + priors, joined))
     top = max(rescored)
     return top[1], top[0]
 
@@ -402,6 +418,7 @@ def _extend(
     """Add to ``grown`` the hypothesis (``last``, ``score``, ``priors``, ``text``) extended
     by each of ``moves``, keeping the best hypothesis of each state."""
     han = last >= "\u3400"
+    get = grown.get
     for state, scanned, added, first, final, inner, prior in moves:
         total = score + inner + prior
         if added:
@@ -410,7 +427,7 @@ def _extend(
             key = (state, scanned, final)
         else:
             key = (state, scanned, last)
-        old = grown.get(key)
+        old = get(key)
         if old is None or old[0] < total:
             grown[key] = (total, priors + prior, (text, added) if added else text)
 
