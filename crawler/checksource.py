@@ -18,6 +18,7 @@ The page's URL (links are resolved against it, the patterns match it) is
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from lxml import etree
 
 from crawler.feeds import feed_links, is_feed, sitemap_links
 from crawler.links import classify_links, page_hrefs
-from crawler.sources import Source, SourceError, load_sources, sites_dir
+from crawler.sources import SITES_ENV, Source, SourceError, load_sources, sites_dir
 
 #: Exit statuses: the checks passed, a check failed, bad usage.
 CHECK_OK = 0
@@ -96,7 +97,9 @@ def page_url(body: bytes, explicit: str | None, source: Source) -> tuple[str, st
             ("//link[@rel='canonical']/@href", "its canonical link"),
             ("//meta[@property='og:url']/@content", "its og:url"),
         ):
-            values = [str(v).strip() for v in tree.xpath(xpath) if str(v).strip()]
+            hits = tree.xpath(xpath)
+            values = [str(v).strip() for v in hits] if isinstance(hits, list) else []
+            values = [v for v in values if v]
             if values and values[0].startswith(("http://", "https://")):
                 return values[0], what
     starts = (*source.start_urls, *source.feeds, *source.sitemaps)
@@ -197,7 +200,8 @@ def report(check: Check, lines: int = DEFAULT_LINES, links: int = DEFAULT_LINKS)
     if check.sitemaps:
         out += _links("sitemaps it would read next", check.sitemaps, links)
     out.append(
-        f"links left: {check.other_on_site} on the site (neither pattern), {check.off_site} off-site"
+        f"links left: {check.other_on_site} on the site (neither pattern),"
+        f" {check.off_site} off-site"
     )
     verdicts = []
     if check.page_kind in ("feed", "sitemap"):
@@ -210,22 +214,27 @@ def report(check: Check, lines: int = DEFAULT_LINES, links: int = DEFAULT_LINKS)
         if check.error is not None:
             out.append(f"  refused: {check.error}")
         else:
-            out.append(f"  kind: {check.document_kind} (the source expects {', '.join(source.kinds)})")
+            out.append(
+                f"  kind: {check.document_kind} (the source expects {', '.join(source.kinds)})"
+            )
             out.append(f"  title: {check.title}")
             out.append(f"  published_at: {check.published_at}")
             out.append(f"  source: {check.origin}")
             out.append(f"  category: {check.category}")
             out.append(f"  tags: {', '.join(check.tags) or '-'}")
-            out.append(f"  body: {len(check.body)} paragraphs; the first {min(lines, len(check.body))}:")
-            out += [f"    {_short(line)}" for line in check.body[:lines]]
-        verdicts.append(
-            "as a listing: "
-            + (
-                f"ok, {len(check.articles)} article links"
-                if check.articles
-                else "NO article links: check article_pattern (and listing_patterns)"
+            out.append(
+                f"  body: {len(check.body)} paragraphs; the first {min(lines, len(check.body))}:"
             )
-        )
+            out += [f"    {_short(line)}" for line in check.body[:lines]]
+        if check.page_kind != "article" or check.articles:
+            verdicts.append(
+                "as a listing: "
+                + (
+                    f"ok, {len(check.articles)} article links"
+                    if check.articles
+                    else "NO article links: check article_pattern (and listing_patterns)"
+                )
+            )
         if check.extracted:
             verdicts.append("as an article: ok (title, date and body found)")
         else:
@@ -273,7 +282,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("name", metavar="NAME", help="the source (sites/NAME.toml)")
-    parser.add_argument("--page", required=True, type=Path, help="the saved page (HTML, feed, sitemap)")
+    parser.add_argument(
+        "--page", required=True, type=Path, help="the saved page (HTML, feed, sitemap)"
+    )
     parser.add_argument("--url", help="the page's URL (default: from the saved page, see above)")
     parser.add_argument("--sites", metavar="DIR", help="sites directory")
     parser.add_argument(
@@ -283,6 +294,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Run ``check-source`` and print its report."""
+    if args.sites:
+        # The cleaning stage reads the same sites' [extract] rules.
+        os.environ[SITES_ENV] = str(args.sites)
     try:
         sources = load_sources(sites_dir(args.sites))
     except SourceError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -20,9 +21,11 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
+from crawler.checksource import add_parser as add_check_source
+from crawler.checksource import run as check_source_command
 from crawler.health import check_source
 from crawler.lock import CrawlLock, LockHeld
-from crawler.sources import Source, SourceError, load_sources, sites_dir
+from crawler.sources import SITES_ENV, Source, SourceError, load_sources, sites_dir
 from crawler.spiders.source import SourceSpider
 from crawler.summary import (
     EXIT_LOCKED,
@@ -137,8 +140,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sources = commands.add_parser("sources", help="list the configured sources")
     sources.add_argument("--sites", metavar="DIR", help="sites directory")
-    from crawler.checksource import add_parser as add_check_source
-
     add_check_source(commands)
     return parser
 
@@ -184,6 +185,9 @@ def source_settings(
 
 
 def _crawl(args: argparse.Namespace) -> int:
+    if args.sites:
+        # The health check's quick clean reads the same sites' [extract] rules.
+        os.environ[SITES_ENV] = str(args.sites)
     try:
         sources = load_sources(sites_dir(args.sites))
         overrides = _overrides(args.set)
@@ -255,7 +259,9 @@ def _run(
         )
     for source in sources:
         if not source.enabled:
-            logger.warning("crawling %s although it is not confirmed (enabled = false)", source.name)
+            logger.warning(
+                "crawling %s although it is not confirmed (enabled = false)", source.name
+            )
     crawlers = []
     for source, source_set in zip(sources, settings, strict=True):
         crawler = Crawler(SourceSpider, source_set)
@@ -315,7 +321,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sources":
         return _list_sources(args)
     if args.command == "check-source":
-        from crawler.checksource import run as check_source_command
-
         return check_source_command(args)
     return _crawl(args)

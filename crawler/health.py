@@ -182,8 +182,7 @@ def assess(
     elif health.listings == 0:
         health.status = EMPTY
         health.reason = (
-            f"no start point answered: {health.requests} requests,"
-            f" responses {_statuses(stats)}"
+            f"no start point answered: {health.requests} requests, responses {_statuses(stats)}"
         )
     elif health.article_links == 0:
         health.status = LAYOUT_CHANGED

@@ -79,7 +79,10 @@ def test_wrong_charset_page_says_utf8_and_sends_gbk(server):
 
 def test_faults_redirect_404_fail_once_unknown_host(server):
     status, headers, _ = fetch(server, "http://zkycreaiw.com/html/54212816-1047.html")
-    assert (status, headers["Location"]) == (301, "http://www.zkycreaiw.com/html/54212816-1047.html")
+    assert (status, headers["Location"]) == (
+        301,
+        "http://www.zkycreaiw.com/html/54212816-1047.html",
+    )
     assert fetch(server, "http://www.zkycreaiw.com/html/54212816-1043.html")[0] == 404
     url = "http://www.eco.gov.cn/news_info/3917.html"
     first, headers, _ = fetch(server, url)
