@@ -383,8 +383,8 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
             _extend(grown, _moves(char, passes, pending, partial), last, score, priors, text)
         if not grown:
             return None
-        top = max(value[0] for value in grown.values()) - MARGIN
-        kept = [item for item in grown.items() if item[1][0] >= top]
+        floor = max(value[0] for value in grown.values()) - MARGIN
+        kept = [item for item in grown.items() if item[1][0] >= floor]
         if len(kept) > BEAM:
             kept = heapq.nlargest(BEAM, kept, key=lambda item: item[1][0])
         beams = dict(kept)
@@ -399,7 +399,7 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
         return None
     # The word model judges the finalists; the readings' priors weigh in.
     best = heapq.nlargest(FINALISTS, finished, key=lambda item: item[0])
-    rescored = []
+    rescored: list[tuple[float, str]] = []
     for _, priors, text, hyphen in best:
         joined = _joined(text) + hyphen
         rescored.append((wordmodel.logprob(left + joined) + priors, joined))
