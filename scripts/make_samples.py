@@ -134,6 +134,10 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.strip().split("\n\n") if p.strip()]
 
 
+#: The day in the URL of the portal's page that prints no date.
+UNDATED_DAY = "2021-01-12"
+
+
 def expected_of(post: Post) -> dict[str, object]:
     """The clean record of a post, in the gold's shape."""
     return {
@@ -684,10 +688,14 @@ def build_stzg() -> tuple[list[Page], str]:
             source=str(e["source"]),
             category="生态企业",
         )
-        stamp = (post.date or "2021-01-12")[:10].replace("-", "")
-        path = f"/qiye/{stamp}/{e['id']}.html"
+        day = (post.date or UNDATED_DAY)[:10]
+        path = f"/qiye/{day.replace('-', '')}/{e['id']}.html"
         served = ["  " + farm(p, table) for p in post.body]
         time_part = None if post.date is None else f"時間:{post.date}"
+        expected = expected_of(post)
+        if post.date is None:
+            # Nothing printed: the cleaner falls back on the URL's day.
+            expected["published_at"] = iso(f"{day} 00:00:00")
         items.append(
             (
                 path,
@@ -695,7 +703,7 @@ def build_stzg() -> tuple[list[Page], str]:
                 f"來源:{farm(str(post.source), table)}",
                 time_part,
                 served,
-                expected_of(post),
+                expected,
                 None,
             )
         )

@@ -125,10 +125,12 @@ def test_br_separated_paragraphs_stay_apart() -> None:
     assert len(record.body.split("\n")) == len(expected["body"].split("\n")) >= 3
 
 
-def test_page_without_date_has_no_published_at() -> None:
+def test_page_without_a_printed_date_takes_the_day_of_its_url() -> None:
     entry = _one("no-date")
     body, headers = served(entry)
-    assert clean_page(body, entry["url"], headers).published_at is None
+    record = clean_page(body, entry["url"], headers)
+    assert record.published_at is not None and record.published_precision == "day"
+    assert record.published_at.strftime("%Y%m%d") in entry["url"]
 
 
 def test_configured_site_is_named_and_other_hosts_use_the_host() -> None:

@@ -107,6 +107,7 @@ def _run(
         site=site_name(url, page),
         title=page.title,
         published_at=page.published_at,
+        published_precision=page.published_precision,
         source=page.source,
         author=page.author,
         category=page.category,

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from cleaning.errors import EmptyDocument, NotAnArticle
 from cleaning.page import documents, extract, furniture, metadata, stocklinks
+from cleaning.page import title as titles
 from cleaning.page.decode import Decoded, decode
 from cleaning.page.sites import SiteRules
 from cleaning.record import Stock
@@ -59,14 +60,23 @@ HEADLINE_LINK_SHARE = 0.9
 #: Shortest heading taken for the title's anchor (shorter is a section name).
 MIN_ANCHOR_CHARS = 4
 
-#: Longest first line of a plain-text document taken as its title: longer
-#: is a paragraph (the seeds' titles are 13-16 characters, headlines of the
-#: corpus rarely pass 40).
-MAX_TITLE_CHARS = 80
-
 #: Blocks before the container searched for the date and source line: the
 #: title, the info line and the controls that portals put above the body.
 CONTEXT_BLOCKS = 8
+
+#: Blocks after the headline read for the time printed beside it (the
+#: date line comes within a subtitle, a source line and a share bar) ...
+NEAR_AFTER_TITLE = 6
+
+#: ... and blocks before it (a date printed above the headline).
+NEAR_BEFORE_TITLE = 2
+
+#: Blocks after the container read for a date printed below the article.
+AFTER_BLOCKS = 3
+
+#: Characters outside links a line above the article needs for its date to
+#: be read (``2022-02-12``: a date that is itself a link is a list's date).
+MIN_DATE_CHARS = 10
 
 #: Characters of the body read to tell its script: a few paragraphs settle it.
 SCRIPT_SAMPLE_CHARS = 2000
@@ -92,11 +102,14 @@ class Page(NamedTuple):
     span: tuple[int, int] = (0, 0)
     title: str | None = None
     title_index: int | None = None
+    title_via: str = ""
     body: tuple[str, ...] = ()
     above: tuple[str, ...] = ()
     below: tuple[extract.Block, ...] = ()
     context: tuple[str, ...] = ()
     published_at: dt.datetime | None = None
+    published_precision: str | None = None
+    published_via: str = ""
     source: str | None = None
     author: str | None = None
     category: str | None = None
@@ -105,7 +118,7 @@ class Page(NamedTuple):
     script_sample: str = ""
     repairs: tuple[str, ...] = ()
 
-    def replace(self, **changes: object) -> Page:
+    def replace(self, **changes: Any) -> Page:
         """A copy of the state with ``changes``."""
         return self._replace(**changes)
 
@@ -208,31 +221,30 @@ def _fold(text: str | None) -> str:
 
 
 def title_stage(page: Page) -> Page:
-    """The title: front matter, site rule, head, headings; text: the first line."""
+    """The title (``title.choose``): front matter, site rule, else the headline
+    as printed; a text's first line. Reads the blocks; changes nothing."""
     document = page.document
     assert document is not None
     start, end = page.span
     if document.kind == "text":
-        for index in range(start, end):
-            line = page.blocks[index].text
-            if (
-                furniture.breadcrumb(line) is None
-                and not furniture.is_furniture(line)
-                and not metadata.is_metadata_line(line)
-            ):
-                if len(line) > MAX_TITLE_CHARS:
-                    return page
-                return page.replace(title=line, title_index=index)
-        return page
+        choice = titles.text_title(page.blocks, start, end)
+        return page.replace(title=choice.text, title_index=choice.at, title_via=choice.via)
     matter = document.front_matter.get("title")
     if isinstance(matter, str) and matter.strip():
-        return page.replace(title=furniture.fold_spaces(matter))
+        return page.replace(title=furniture.fold_spaces(matter), title_via="matter")
     if page.site is not None and document.root is not None:
         chosen = page.site.select("title", document.root)
-        text = furniture.fold_spaces("".join(chosen[0].itertext())) if chosen else ""
+        text = furniture.fold_spaces(metadata.element_text(chosen[0])) if chosen else ""
         if text:
-            return page.replace(title=text, title_index=_find_block(page, text))
-    return _title_from_page(page)
+            return page.replace(
+                title=text, title_index=_find_block(page, text), title_via="site-rule"
+            )
+    names = [n for n in (page.site.title_suffix if page.site else None, page.head.site_name) if n]
+    choice = titles.choose(page.blocks, start, page.head, names)
+    index = choice.at
+    if index is None and choice.text:
+        index = _find_block(page, choice.text)
+    return page.replace(title=choice.text, title_index=index, title_via=choice.via)
 
 
 def _find_block(page: Page, text: str) -> int | None:
@@ -241,28 +253,6 @@ def _find_block(page: Page, text: str) -> int | None:
         if _fold(block.text) == target:
             return block.index
     return None
-
-
-def _title_from_page(page: Page) -> Page:
-    head = page.head
-    full = head.og_title or head.title or ""
-    suffixes = [s for s in (page.site.title_suffix if page.site else None, head.site_name) if s]
-    stripped = metadata.strip_site_suffix(full, suffixes) if full else ""
-    start, _ = page.span
-    lo = max(0, start - 3 * CONTEXT_BLOCKS)
-    hi = min(len(page.blocks), start + 3)
-    headings = [b for b in page.blocks[lo:hi] if b.heading and not b.furniture and b.text]
-    folded_full = _fold(full)
-    for block in headings:
-        text = _fold(block.text)
-        if folded_full and (text in folded_full or _fold(stripped) in text) and len(text) >= 2:
-            return page.replace(title=block.text, title_index=block.index)
-    if stripped:
-        return page.replace(title=stripped, title_index=_find_block(page, stripped))
-    if headings:
-        block = headings[-1]
-        return page.replace(title=block.text, title_index=block.index)
-    return page
 
 
 def edges_stage(page: Page) -> Page:
@@ -308,14 +298,16 @@ def _check_listing(blocks: tuple[extract.Block, ...]) -> None:
 
 
 def metadata_stage(page: Page) -> Page:
-    """Time, source, author, category, tags and original URL from every clue, in order."""
+    """Time (``metadata.choose_published``), source, author, category, tags
+    and original URL from every clue, in order. Reads the blocks and the
+    site rule's elements; changes nothing."""
     document = page.document
     assert document is not None
     matter = document.front_matter
     ruled = _site_texts(page)
     lines = [*page.above, *page.context, *(b.text for b in page.below)]
-    published = _matter_date(matter) or _best_date(ruled.get("date", []))
-    published = published or page.head.published or _best_date(lines)
+    published = metadata.choose_published(_date_evidence(page, ruled))
+    stamp = published.stamp
     source = _first(metadata.source_of, [*ruled.get("source", []), *lines]) or page.head.source
     author = _first(metadata.author_of, [*ruled.get("author", []), *page.above, *page.context])
     category = _matter_first(matter, "categories", "category")
@@ -330,13 +322,53 @@ def metadata_stage(page: Page) -> Page:
         if original:
             break
     return page.replace(
-        published_at=published,
+        published_at=stamp.moment if stamp else None,
+        published_precision=stamp.precision if stamp else None,
+        published_via=published.via,
         source=source,
         author=author or page.head.author,
         category=category,
         tags=tags,
         original_url=original,
     )
+
+
+def _date_evidence(page: Page, ruled: Mapping[str, list[str]]) -> metadata.DateEvidence:
+    """The lines where a reader looks for the time: beside the headline (below
+    it first), above the article, below it."""
+    start, end = page.span
+    blocks = page.blocks
+    near: list[str] = []
+    if page.title_index is not None:
+        at = page.title_index
+        near = [b.text for b in blocks[at + 1 : at + 1 + NEAR_AFTER_TITLE]]
+        near += [b.text for b in reversed(blocks[max(0, at - NEAR_BEFORE_TITLE) : at])]
+    before = [
+        b.text
+        for b in reversed(blocks[max(0, start - CONTEXT_BLOCKS) : start])
+        if len(b.text) - b.links >= MIN_DATE_CHARS
+    ]
+    after = [
+        b.text
+        for b in blocks[end : end + AFTER_BLOCKS]
+        if not b.furniture and b.link_share < furniture.EDGE_LINK_SHARE
+    ]
+    matter = document_date(page)
+    return metadata.DateEvidence(
+        matter=matter,
+        ruled=tuple(ruled.get("date", ())),
+        near=tuple(near),
+        above=(*page.above, *before),
+        below=(*(b.text for b in page.below), *after),
+        meta=page.head.published,
+        url=page.url,
+    )
+
+
+def document_date(page: Page) -> metadata.Stamp | None:
+    """A post's front matter ``date``."""
+    value = page.document.front_matter.get("date") if page.document else None
+    return metadata.parse_iso_stamp(value) if isinstance(value, str) and value else None
 
 
 def _site_texts(page: Page) -> dict[str, list[str]]:
@@ -346,7 +378,9 @@ def _site_texts(page: Page) -> dict[str, list[str]]:
         return {}
     found: dict[str, list[str]] = {}
     for key in ("date", "source", "author", "category", "tags"):
-        texts = [furniture.fold_spaces("".join(e.itertext())) for e in page.site.select(key, root)]
+        texts = [
+            furniture.fold_spaces(metadata.element_text(e)) for e in page.site.select(key, root)
+        ]
         if any(texts):
             found[key] = [t for t in texts if t]
     return found
@@ -370,28 +404,12 @@ def _breadcrumb_category(page: Page) -> str | None:
     return None
 
 
-def _best_date(lines: list[str]) -> dt.datetime | None:
-    best: tuple[int, dt.datetime] | None = None
-    for line in lines:
-        if not metadata.is_metadata_line(line):
-            continue
-        found = metadata.labelled_date(line)
-        if found and (best is None or found[0] < best[0]):
-            best = found
-    return best[1] if best else None
-
-
 def _first(extractor: Callable[[str], str | None], lines: list[str]) -> str | None:
     for line in lines:
         value = extractor(line)
         if value:
             return value
     return None
-
-
-def _matter_date(matter: Mapping[str, str | tuple[str, ...]]) -> dt.datetime | None:
-    value = matter.get("date")
-    return metadata.parse_iso(value) if isinstance(value, str) and value else None
 
 
 def _matter_all(matter: Mapping[str, str | tuple[str, ...]], *keys: str) -> tuple[str, ...]:
