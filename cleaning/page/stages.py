@@ -1,29 +1,42 @@
 """The page stages of ``clean_page`` and their order, written down once.
 
-Each stage is a pure function ``(Page) -> Page`` over one document's working
-state; ``PAGE_STAGES`` is the order (DESIGN.md, "cleaning/: stages over one
-record"):
+Each stage is a function ``(Page) -> Page`` over one document's working
+state, a thin adapter over the module that does the work; ``PAGE_STAGES``
+is the order (DESIGN.md, "cleaning/: stages over one record"):
 
-1. ``decode``: bytes to text, the evidence in order (``charset``);
-2. ``read``: the reader by document kind, one HTML parse (``readers``);
-3. ``stocks``: quote widgets unwrapped, their codes kept (``stocklinks``);
-4. ``blocks``: site-rule furniture dropped, the page linearised into blocks
-   and the article's container chosen by site rule or by the generic
-   extractor (``sites``, ``extract``);
-5. ``title``: the title, from front matter, site rule, head or headings;
-6. ``edges``: furniture cut from both edges of the body (``boilerplate``);
-7. ``metadata``: time, source, author, category, tags, original URL from
-   the head, the front matter and the lines cut at the edges (``metadata``);
+1. ``decode``: bytes to text, the evidence in order (``decode``);
+2. ``read``: the reader by document kind, one HTML parse (``documents``);
+3. ``stocks``: quote widgets unwrapped *in the parsed tree*, their codes
+   kept (``stocklinks``);
+4. ``blocks``: site-rule furniture dropped *from the tree*, the page
+   linearised into blocks and the article's container chosen by site rule
+   or by the generic extractor (``sites``, ``extract``);
+5. ``title``: the title, from front matter, site rule, or the headline as
+   printed (``title``);
+6. ``edges``: furniture cut from both edges of the body (``furniture``);
+7. ``metadata``: time (``metadata.choose_published``), source, author,
+   category, tags, original URL from the head, the front matter and the
+   lines around the headline and the article (``metadata``);
 8. ``repair``: ``repair_text`` on the title, body and names.
 
-A stage that finds the document cannot become a record raises a
-``CleaningError``; ``cleaning.page.clean`` turns the final state into a ``Record``.
+Stages 3 and 4 change the parsed tree (the only state that is not
+replaced); the others only read it. A stage that finds the document cannot
+become a record raises a ``CleaningError``; ``cleaning.page.clean`` runs the
+stages (``run_stages``) and turns the final state into a ``Record``. Inside
+``with collecting() as stats:`` every page cleaned adds its time per stage
+and the title and metadata stages' choices to ``stats`` (``make bench``
+prints them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -150,7 +163,7 @@ def read_stage(page: Page) -> Page:
 
 
 def stocks_stage(page: Page) -> Page:
-    """Quote widgets unwrapped in the tree, their codes collected."""
+    """Quote widgets unwrapped in the parsed tree (it changes the tree), their codes collected."""
     root = page.document.root if page.document else None
     if root is None or not stocklinks.may_have_widgets(page.decoded.text if page.decoded else ""):
         return page
@@ -173,7 +186,9 @@ def _drop(elements: list[etree._Element]) -> None:
 
 
 def blocks_stage(page: Page) -> Page:
-    """The page as blocks and the range of the article's container among them."""
+    """The page as blocks and the range of the article's container among them.
+
+    Drops the site rule's ``drop`` elements from the parsed tree (it changes the tree)."""
     document = page.document
     assert document is not None
     if document.kind == "text":
@@ -484,3 +499,68 @@ PAGE_STAGES: tuple[tuple[str, Callable[[Page], Page]], ...] = (
     ("metadata", metadata_stage),
     ("repair", repair_stage),
 )
+
+
+@dataclass
+class StageStats:
+    """Counters and time per page stage over the pages cleaned while collecting.
+
+    The way datatrove keeps stats per pipeline step: ``seconds`` and
+    ``calls`` by stage name, ``outcomes`` the choices the title and
+    metadata stages made (``title:printed-title``, ``published:meta``,
+    ``precision:day``) and the stage a page failed in (``failed:blocks``).
+    """
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    calls: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    def report(self) -> list[str]:
+        """The figures as lines of text: each stage's share of the time, then the outcomes."""
+        total = sum(self.seconds.values()) or 1.0
+        lines = [f"{'stage':10}{'calls':>8}{'ms/call':>10}{'share':>8}"]
+        for name, _ in PAGE_STAGES:
+            calls = self.calls[name]
+            spent = self.seconds.get(name, 0.0)
+            per = 1000 * spent / calls if calls else 0.0
+            lines.append(f"{name:10}{calls:8d}{per:10.3f}{spent / total:8.0%}")
+        lines += [f"  {key}: {count}" for key, count in sorted(self.outcomes.items())]
+        return lines
+
+
+_STATS: ContextVar[StageStats | None] = ContextVar("page_stage_stats", default=None)
+
+
+@contextmanager
+def collecting(stats: StageStats | None = None) -> Iterator[StageStats]:
+    """Collect ``StageStats`` over every page cleaned inside the ``with`` block
+    (in this thread or task): ``with collecting() as stats: clean_page(...)``."""
+    stats = stats if stats is not None else StageStats()
+    token = _STATS.set(stats)
+    try:
+        yield stats
+    finally:
+        _STATS.reset(token)
+
+
+def run_stages(page: Page) -> Page:
+    """Run ``PAGE_STAGES`` over ``page``; timed and counted when collecting."""
+    stats = _STATS.get()
+    if stats is None:
+        for _name, stage in PAGE_STAGES:
+            page = stage(page)
+        return page
+    for name, stage in PAGE_STAGES:
+        started = time.perf_counter()
+        try:
+            page = stage(page)
+        except Exception:
+            stats.outcomes[f"failed:{name}"] += 1
+            raise
+        finally:
+            stats.seconds[name] = stats.seconds.get(name, 0.0) + time.perf_counter() - started
+            stats.calls[name] += 1
+    stats.outcomes[f"title:{page.title_via or 'none'}"] += 1
+    stats.outcomes[f"published:{page.published_via or 'none'}"] += 1
+    stats.outcomes[f"precision:{page.published_precision}"] += 1
+    return page
