@@ -40,8 +40,6 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from cleaning.errors import EmptyDocument, NotAnArticle
 from cleaning.page import documents, extract, furniture, metadata, stocklinks
 from cleaning.page import title as titles
@@ -55,23 +53,6 @@ from cleaning.text.repair import repair_text_explained
 #: sites has 160; navigation-only pages keep under 20 after trimming).
 MIN_BODY_CHARS = 20
 
-#: A listing page: at least this many link-only lines of headline length
-#: inside the chosen container ...
-LISTING_MIN_HEADLINES = 5
-
-#: ... making at least this share of its lines (an article with a short
-#: related list at its foot stays well under; listings of the sample sites
-#: with one-line summaries are at 0.5).
-LISTING_HEADLINE_SHARE = 0.4
-
-#: Headline length, in characters, of a link-only line on a listing page.
-HEADLINE_MIN_CHARS = 8
-
-#: Link share of a headline line: all link, but for a date or a bullet.
-HEADLINE_LINK_SHARE = 0.9
-
-#: Shortest heading taken for the title's anchor (shorter is a section name).
-MIN_ANCHOR_CHARS = 4
 
 #: Blocks before the container searched for the date and source line: the
 #: title, the info line and the controls that portals put above the body.
@@ -170,65 +151,14 @@ def stocks_stage(page: Page) -> Page:
     return page.replace(stocks=stocklinks.unwrap_stock_links(root))
 
 
-def _drop(elements: list[etree._Element]) -> None:
-    for element in elements:
-        parent = element.getparent()
-        if parent is not None:
-            tail = element.tail
-            element.tail = None
-            parent.remove(element)
-            if tail and tail.strip():
-                previous = element.getprevious()
-                if previous is not None:
-                    previous.tail = (previous.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
-
-
 def blocks_stage(page: Page) -> Page:
-    """The page as blocks and the range of the article's container among them.
-
-    Drops the site rule's ``drop`` elements from the parsed tree (it changes the tree)."""
-    document = page.document
-    assert document is not None
-    if document.kind == "text":
-        blocks = tuple(extract.Block(line, index=i) for i, line in enumerate(document.lines))
-        return page.replace(blocks=blocks, span=(0, len(blocks)))
-    root = document.root
-    assert root is not None
-    body = root.find("body")
-    if body is None:
-        body = root
-    container = None
-    if page.site is not None:
-        _drop(page.site.select("drop", root))
-        chosen = page.site.select("body", root)
-        container = chosen[0] if chosen else None
-    if container is not None:
-        linear = extract.linearise(container)
-        return page.replace(blocks=tuple(linear.blocks), span=(0, len(linear.blocks)))
-    linear = extract.linearise(body)
-    if document.kind == "post":
-        span = (0, len(linear.blocks))
-    else:
-        container = extract.choose_container(linear, _title_anchor(linear.blocks, page.head))
-        if container is None:
-            if not any(b.text for b in linear.blocks):
-                raise EmptyDocument("the page has no text")
-            raise NotAnArticle("no prose on the page: navigation or an empty page")
-        span = extract.container_blocks(linear, container)
-    return page.replace(blocks=tuple(linear.blocks), span=span)
-
-
-def _title_anchor(blocks: list[extract.Block], head: metadata.HeadMeta) -> int | None:
-    """Index of the first heading whose text the page's ``<title>`` holds."""
-    full = _fold(head.og_title) + "|" + _fold(head.title)
-    for block in blocks:
-        if block.heading and not block.furniture:
-            text = _fold(block.text)
-            if len(text) >= MIN_ANCHOR_CHARS and text in full:
-                return block.index
-    return None
+    """The page as blocks and the range of the article's container among them
+    (``extract.page_blocks``); drops the site rule's ``drop`` elements from the
+    parsed tree (it changes the tree)."""
+    assert page.document is not None
+    head_titles = (page.head.og_title, page.head.title)
+    found = extract.page_blocks(page.document, page.site, head_titles)
+    return page.replace(blocks=found.blocks, span=found.span)
 
 
 def _fold(text: str | None) -> str:
@@ -271,21 +201,16 @@ def _find_block(page: Page, text: str) -> int | None:
 
 
 def edges_stage(page: Page) -> Page:
-    """Furniture cut from both edges of the container; what was cut is kept for metadata."""
-    start, end = page.span
-    if page.title_index is not None and start <= page.title_index < end:
-        above_title = [b.text for b in page.blocks[start : page.title_index]]
-        start = page.title_index + 1
-    else:
-        above_title = []
-    inner = page.blocks[start:end]
-    lines = [b.text for b in inner]
-    shares = [b.link_share for b in inner]
-    first, last = furniture.trim_edges(lines, shares, metadata.is_metadata_line, page.title)
-    kept = [
-        b for b in inner[first:last] if not b.furniture and b.link_share < furniture.EDGE_LINK_SHARE
-    ]
-    _check_listing(inner[first:last])
+    """The article's paragraphs (``extract.article_body``); what was cut is kept for metadata."""
+    assert page.document is not None
+    cut = extract.article_body(
+        page.blocks,
+        page.span,
+        page.title_index,
+        page.title,
+        metadata.is_metadata_line,
+        markup=page.document.kind != "text",
+    )
     context_start = max(0, page.span[0] - CONTEXT_BLOCKS)
     context = [
         b.text
@@ -293,23 +218,12 @@ def edges_stage(page: Page) -> Page:
         if b.link_share < furniture.EDGE_LINK_SHARE or metadata.source_of(b.text)
     ]
     return page.replace(
-        body=tuple(b.text for b in kept),
-        above=(*above_title, *lines[:first]),
-        below=tuple(inner[last:]),
+        body=cut.body,
+        above=cut.above,
+        below=cut.below,
         context=tuple(context),
-        script_sample="\n".join(b.text for b in kept[:40])[:SCRIPT_SAMPLE_CHARS],
+        script_sample="\n".join(cut.body[:40])[:SCRIPT_SAMPLE_CHARS],
     )
-
-
-def _check_listing(blocks: tuple[extract.Block, ...]) -> None:
-    """Raise ``NotAnArticle`` for a container that is a list of headlines."""
-    headlines = sum(
-        1
-        for b in blocks
-        if b.link_share >= HEADLINE_LINK_SHARE and len(b.text) >= HEADLINE_MIN_CHARS
-    )
-    if headlines >= LISTING_MIN_HEADLINES and headlines >= LISTING_HEADLINE_SHARE * len(blocks):
-        raise NotAnArticle(f"a listing page: {headlines} headlines in {len(blocks)} lines")
 
 
 def metadata_stage(page: Page) -> Page:

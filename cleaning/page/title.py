@@ -66,6 +66,10 @@ MAX_LINK_SHARE = 0.5
 #: characters (shorter all-link lines there are author names: ``眉间尺``).
 MIN_LINKED_TITLE_CHARS = 8
 
+#: Blocks after a headline read for the article's repeat of it (past its
+#: date line and byline).
+REPEAT_BLOCKS = 3
+
 #: Share of the ``<title>``'s characters that the printed headline must hold
 #: for the ``<title>`` to be about the article; under it the ``<title>`` is
 #: generic (``网易娱乐``, ``谢谢您访问…``, ``科普中国-辟谣文章`` share none
@@ -198,33 +202,36 @@ def overlap(title: str, headline: str) -> float:
 def printed_headline(
     cands: Iterable[Candidate], blocks: Sequence[Block], start: int, first_line: bool = False
 ) -> Candidate | None:
-    """The headline a reader sees above the article: the nearest heading, else
-    the nearest headline-shaped line above the container; with
-    ``first_line``, else the container's first line where it is shorter
-    than the paragraph after it (a page that prints its title as a line)."""
+    """The headline a reader sees above the article.
+
+    The nearest heading; else the nearest headline-shaped line above the
+    container (a permalink only right above the article's metadata lines);
+    else the container's first line where a metadata line follows it (the
+    headline and its date line, kept inside the container), or, with
+    ``first_line``, where the paragraph after it is at least twice as long
+    (a page that prints its title as a plain line and has no ``<title>``).
+    """
     pool = list(cands)
     headings = [c for c in pool if c.heading < len(HEADING_RANK)]
     if headings:
         return min(headings, key=lambda c: (c.distance, c.heading))
     above = [c for c in pool if c.at < start]
     best = above[0] if above else None
-    if best is None or blocks[best.at].link_share < MAX_LINK_SHARE:
+    if best is not None and blocks[best.at].link_share >= MAX_LINK_SHARE:
+        between = blocks[best.at + 1 : start]
+        linked_ok = len(best.text) >= MIN_LINKED_TITLE_CHARS and all(
+            is_metadata_line(b.text) for b in between
+        )
+        if not linked_ok:
+            texts = [c for c in above if blocks[c.at].link_share < MAX_LINK_SHARE]
+            best = texts[0] if texts else None
+    if best is not None:
         return best
-    # A permalink headline counts only right above the article's metadata lines.
-    between = blocks[best.at + 1 : start]
-    if len(best.text) >= MIN_LINKED_TITLE_CHARS and all(is_metadata_line(b.text) for b in between):
-        return best
-    texts = [c for c in above if blocks[c.at].link_share < MAX_LINK_SHARE]
-    if texts or not first_line:
-        return texts[0] if texts else None
     for cand in pool:
         after = blocks[cand.at + 1] if cand.at + 1 < len(blocks) else None
-        if (
-            cand.at >= start
-            and blocks[cand.at].link_share < MAX_LINK_SHARE
-            and after is not None
-            and len(after.text) >= 2 * len(cand.text)
-        ):
+        if cand.at < start or after is None or blocks[cand.at].link_share >= MAX_LINK_SHARE:
+            continue
+        if is_metadata_line(after.text) or (first_line and len(after.text) >= 2 * len(cand.text)):
             return cand
     return None
 
@@ -233,19 +240,20 @@ def _linked(blocks: Sequence[Block], cand: Candidate) -> bool:
     return blocks[cand.at].link_share >= MAX_LINK_SHARE and cand.heading >= len(HEADING_RANK)
 
 
-def _repeated_first_line(headline: Candidate, blocks: Sequence[Block], start: int) -> Candidate:
-    """The container's first line where it is the headline without a ``名字：`` prefix."""
-    if start >= len(blocks) or headline.at >= start:
-        return headline
-    first = blocks[start]
-    text = clean(first.text)
+def _repeated_first_line(headline: Candidate, blocks: Sequence[Block]) -> Candidate:
+    """The article's first line, after the metadata lines that follow the
+    headline, where it is the headline without a ``名字：`` prefix."""
     prefix = _PREFIX.match(headline.text)
-    if (
-        prefix
-        and len(text) >= MIN_TITLE_CHARS
-        and fold(headline.text[prefix.end() :]) == fold(text)
-    ):
-        return Candidate(text, first.index, headline.heading, 0)
+    if not prefix:
+        return headline
+    rest = fold(headline.text[prefix.end() :])
+    for block in blocks[headline.at + 1 : headline.at + 1 + REPEAT_BLOCKS]:
+        if is_metadata_line(block.text):
+            continue
+        text = clean(block.text)
+        if len(text) >= MIN_TITLE_CHARS and fold(text) == rest:
+            return Candidate(text, block.index, headline.heading, headline.distance)
+        break
     return headline
 
 
@@ -272,7 +280,7 @@ def choose(
     stripped = clean(strip_site_suffix(full, site_names)) if full else ""
     headline = printed_headline(candidates(blocks, start), blocks, start, first_line=not titles)
     if headline is not None:
-        headline = _repeated_first_line(headline, blocks, start)
+        headline = _repeated_first_line(headline, blocks)
     if stripped and (headline is None or overlap(stripped, headline.text) >= GENERIC_OVERLAP):
         return Choice(stripped, None, "head")
     if headline is not None:
