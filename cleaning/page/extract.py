@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
@@ -30,6 +31,7 @@ from cleaning.errors import EmptyDocument, NotAnArticle
 from cleaning.page.documents import Document, drop_element
 from cleaning.page.furniture import (
     EDGE_LINK_SHARE,
+    EdgeLine,
     fold_spaces,
     is_boilerplate_element,
     is_caption_element,
@@ -39,6 +41,7 @@ from cleaning.page.furniture import (
 from cleaning.page.sites import SiteRules
 from cleaning.page.vocab import (
     BLOCK_TAGS,
+    CAPTION_TAGS,
     CONTAINER_TAGS,
     FURNITURE_TAGS,
     HEADING_TAGS,
@@ -85,6 +88,11 @@ GROW_PROSE_RATIO = 1.4
 
 #: ... and the parent's text is at most this share links (not a page wrapper).
 GROW_MAX_LINK_SHARE = 0.25
+
+#: ... and what the parent adds is at least this share prose (by weight):
+#: a teaser stream of headlines and weightless summaries is not the rest of
+#: an article (dev pages: a wire item beside a "more news" stream).
+GROW_MIN_PROSE_SHARE = 0.3
 
 #: Weight of prose in list items: a sidebar or listing of eight one-line
 #: summaries must not outweigh a two-paragraph article (tests/pages/ and
@@ -222,8 +230,7 @@ def linearise(root: etree._Element) -> Linearised:
     def flush(owner: etree._Element) -> None:
         nonlocal link_chars
         if pieces:
-            raw = "".join(pieces)
-            text = fold_spaces(raw) if not raw.isspace() else ""
+            text = " ".join("".join(pieces).split())  # fold_spaces, inlined: the hot path
             if text:
                 links = min(len(text), link_chars)
                 tag = owner.tag if isinstance(owner.tag, str) else "div"
@@ -243,6 +250,10 @@ def linearise(root: etree._Element) -> Linearised:
             if link_depth:
                 link_chars += len(text.strip())
 
+    links_open: list[etree._Element] = []
+    plain_tags = _PLAIN_TAGS
+    skip_tags, block_tags, container_tags = SKIP_TAGS, BLOCK_TAGS, CONTAINER_TAGS
+    list_item_tags, marked_tags, marked = LIST_ITEM_TAGS, _MARKED_TAGS, _is_furniture_element
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag
@@ -251,41 +262,44 @@ def linearise(root: etree._Element) -> Linearised:
                 add(element.tail)
             continue
         if event == "start":
-            if tag in SKIP_TAGS:
+            if tag in skip_tags:
                 walker.skip_subtree()
                 continue
-            if tag in BLOCK_TAGS:
-                flush(block_stack[-1])
+            if tag in block_tags:
+                if pieces:
+                    flush(block_stack[-1])
                 block_stack.append(element)
-                if tag in CONTAINER_TAGS:
+                if tag in container_tags:
                     starts[element] = len(blocks)
-                elif tag in LIST_ITEM_TAGS:
+                elif tag in list_item_tags:
                     item_stack.append(element)
-            get = element.get
-            css_class, element_id = get("class"), get("id")
-            if element is not root and (
-                (
-                    (css_class or element_id or tag in FURNITURE_TAGS)
-                    and is_boilerplate_element(tag, css_class, element_id)
-                )
-                or is_caption_element(tag, css_class, element_id)
-            ):
-                furniture_elements.append((element, len(blocks)))
             if tag == "a":
-                href = get("href")
+                href = element.get("href")
                 if href is not None:
                     link_depth += 1
                     first_href.append(href)
+                    links_open.append(element)
+            if tag not in plain_tags:
+                get = element.get
+                css_class, element_id = get("class"), get("id")
+                if (
+                    (css_class or element_id or tag in marked_tags)
+                    and element is not root
+                    and marked(tag, css_class, element_id)
+                ):
+                    furniture_elements.append((element, len(blocks)))
             if element.text:
                 add(element.text)
         else:
-            if tag in SKIP_TAGS:
+            if tag in skip_tags:
                 add(element.tail)
                 continue
-            if tag == "a" and element.get("href") is not None:
+            if links_open and links_open[-1] is element:
+                links_open.pop()
                 link_depth -= 1
-            if tag in BLOCK_TAGS:
-                flush(element)
+            if tag in block_tags:
+                if pieces:
+                    flush(element)
                 block_stack.pop()
                 if element in starts:
                     spans[element] = (starts.pop(element), len(blocks))
@@ -301,17 +315,44 @@ def linearise(root: etree._Element) -> Linearised:
     return Linearised(blocks, owners, spans, items)
 
 
+#: Inline formatting and void elements whose class or id is never read:
+#: templates mark furniture on containers, links and spans, not on these.
+_PLAIN_TAGS = frozenset(
+    ("br", "img", "b", "strong", "em", "i", "u", "font", "wbr", "hr", "sup", "sub", "small")
+)
+
+#: Tags that mark an element furniture or a caption without a class or id.
+_MARKED_TAGS = FURNITURE_TAGS | CAPTION_TAGS
+
+
+@lru_cache(maxsize=16384)
+def _is_furniture_element(tag: str, css_class: str | None, element_id: str | None) -> bool:
+    """Furniture or a photo caption, by tag and class/id (cached: templates repeat them)."""
+    return is_boilerplate_element(tag, css_class, element_id) or is_caption_element(
+        tag, css_class, element_id
+    )
+
+
 def _mark_furniture(blocks: list[Block], furniture_spans: list[tuple[int, int]]) -> list[Block]:
     """``blocks`` with ``furniture`` set inside furniture spans that are not page wrappers."""
-    prose = [len(b.text) - b.links if _reads_as_prose(b) else 0 for b in blocks]
-    total = sum(prose)
-    first = next((i for i, chars in enumerate(prose) if chars >= PROSE_MIN_CHARS), -1)
+    first = next(
+        (
+            i
+            for i, b in enumerate(blocks)
+            if len(b.text) - b.links >= PROSE_MIN_CHARS and b.link_share <= MAX_PROSE_LINK_SHARE
+        ),
+        -1,
+    )
+    prose: list[int] | None = None  # computed only if a span holds the first paragraph
     covered = [0] * (len(blocks) + 1)
     for start, end in furniture_spans:
         if end <= start:
             continue
-        if start <= first < end and sum(prose[start:end]) >= WRAPPER_PROSE_SHARE * total:
-            continue
+        if start <= first < end:
+            if prose is None:
+                prose = [len(b.text) - b.links if _reads_as_prose(b) else 0 for b in blocks]
+            if sum(prose[start:end]) >= WRAPPER_PROSE_SHARE * sum(prose):
+                continue
         covered[start] += 1
         covered[end] -= 1
     depth = 0
@@ -398,8 +439,33 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
         start, end = page.spans[parent]
         if _link_share(page.blocks[start:end]) > GROW_MAX_LINK_SHARE:
             break
+        if not _gains_prose(page, best, parent, prose):
+            break
         best = parent
     return best
+
+
+def _gains_prose(
+    page: Linearised,
+    best: etree._Element,
+    parent: etree._Element,
+    prose: dict[etree._Element, float],
+) -> bool:
+    """Whether what ``parent`` adds to ``best`` is mostly article text.
+
+    The text the parent holds beyond ``best`` (furniture aside) must be at
+    least ``GROW_MIN_PROSE_SHARE`` weighed prose: a teaser stream beside a
+    short article adds much text and no prose.
+    """
+    start, end = page.spans[parent]
+    inner = page.spans.get(best, (start, start))
+    added = sum(
+        len(b.text)
+        for b in page.blocks[start:end]
+        if not b.furniture and not inner[0] <= b.index < inner[1]
+    )
+    gained = prose.get(parent, 0.0) - prose.get(best, 0.0)
+    return added == 0 or gained >= GROW_MIN_PROSE_SHARE * added
 
 
 def container_blocks(page: Linearised, container: etree._Element) -> tuple[int, int]:
@@ -600,7 +666,8 @@ def article_body(
         above_title = []
     inner = blocks[start:end]
     lines = [b.text for b in inner]
-    first, last = trim_edges(lines, [b.link_share for b in inner], is_meta, title, markup)
+    edges = [EdgeLine(b.text, b.link_share, b.furniture, b.heading) for b in inner]
+    first, last = trim_edges(edges, is_meta, title, markup)
     listing = check_listing(inner[first:last])
     if listing:
         raise NotAnArticle(listing)

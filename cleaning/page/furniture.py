@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from cleaning.page.vocab import (
     AD_LABELS,
@@ -151,8 +152,16 @@ _SENTENCE_END = re.compile(r"[。！？!?]\s*\S")
 
 
 def fold_spaces(text: str) -> str:
-    """Runs of white space of every width to one space, ends stripped."""
-    return _SPACES.sub(" ", text).strip()
+    """Runs of white space of every width to one space, ends stripped.
+
+    ``str.split`` splits on exactly the characters of ``_SPACES`` (every
+    Unicode space: ASCII, no-break, ideographic, en/em) and is three times
+    faster than the regex on the extractor's hot path.
+
+    >>> fold_spaces("\u3000\u3000正文  第一句\u00a0第二句 ")
+    '正文 第一句 第二句'
+    """
+    return " ".join(text.split())
 
 
 def is_controls(line: str) -> bool:
@@ -460,11 +469,22 @@ def is_info_line(line: str) -> bool:
     return len(_INFO_LABEL.findall(match_view(line))) >= 2
 
 
+#: A line that is only a date (and time) in English words, as blog engines
+#: print above a post: ``Saturday, September 10th, 2005 10:56 am``.
+_ENGLISH_DATE_LINE = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+"
+    r"\d{4}(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?$",
+    re.IGNORECASE,
+)
+
+
 def is_edge_junk(line: str) -> bool:
     """A line cut at an article's edge beyond ``is_furniture``: disclaimers, rules, addresses."""
     return bool(
         is_disclaimer(line)
         or is_info_line(line)
+        or _ENGLISH_DATE_LINE.match(line.strip())
         or is_inline_junk(line)
         or _SEPARATOR.match(line)
         or (len(line) <= MAX_FURNITURE_CHARS and _URL_LINE.search(line))
@@ -472,8 +492,11 @@ def is_edge_junk(line: str) -> bool:
 
 
 def is_heading_like(line: str) -> bool:
-    """A short line with no sentence punctuation: a headline, kicker, date or byline."""
-    return len(line) <= HEADING_LIKE_CHARS and not _CLAUSE_PUNCT.search(line)
+    """A short line with no sentence punctuation but a question mark at its
+    end: a headline, kicker, date or byline (``谁来为无序拆房“埋单”？``).
+    An exclamation ends an opening sentence more often than a kicker."""
+    text = line.strip().rstrip("？?")
+    return len(line) <= HEADING_LIKE_CHARS and not _CLAUSE_PUNCT.search(text)
 
 
 #: Longest line taken for a headline, kicker or byline above the first
@@ -486,50 +509,63 @@ HEADING_LIKE_CHARS = 40
 EDGE_LINK_SHARE = 0.5
 
 
+class EdgeLine(NamedTuple):
+    """What ``trim_edges`` knows of one line: its text, link share, and markup."""
+
+    text: str
+    link_share: float = 0.0
+    furniture: bool = False
+    heading: bool = False
+
+
 def trim_edges(
-    lines: Sequence[str],
-    link_shares: Sequence[float],
+    lines: Sequence[EdgeLine],
     is_meta: Callable[[str], bool],
     title: str | None = None,
     headings: bool = True,
 ) -> tuple[int, int]:
     """The range of ``lines`` left once furniture is cut from both edges.
 
-    From the top, cut empty lines, breadcrumbs, controls, furniture,
-    metadata lines (``is_meta``), link lists, the title repeated, and the
-    short unpunctuated lines above the first paragraph (a subtitle, a
-    kicker, bylines, a date); from the bottom, the same but for the short
-    lines, credits, addresses, rules and whole furniture sections
-    (``联系我们`` with its contact lines, ``相关报道`` with its list, a
-    post's signature and what follows). Stops at the first line of the
-    article on each side. ``headings=False`` keeps the short lines at the
-    top: in a plain-text document no markup tells a kicker from the
-    report's own subtitles (seed 004).
+    From the top, cut empty lines, lines inside furniture elements,
+    breadcrumbs, controls, furniture, metadata lines (``is_meta``), link
+    lists, the title repeated, and the headings and short unpunctuated lines
+    above the first paragraph (a subtitle, a kicker, bylines, a date); from
+    the bottom, the same but for the short lines, credits, addresses, rules
+    and whole furniture sections (``联系我们`` with its contact lines,
+    ``相关报道`` with its list, a post's signature and what follows). Stops
+    at the first line of the article on each side. ``headings=False`` keeps
+    the short lines at the top: in a plain-text document no markup tells a
+    kicker from the report's own subtitles (seed 004).
     """
     folded_title = fold_spaces(title).replace(" ", "") if title else None
+    texts = [line.text for line in lines]
 
     def edge_junk(index: int) -> bool:
         line = lines[index]
         return (
-            not line.strip()
-            or link_shares[index] >= EDGE_LINK_SHARE
-            or is_furniture(line)
-            or is_meta(line)
-            or is_edge_junk(line)
+            line.furniture
+            or not line.text.strip()
+            or line.link_share >= EDGE_LINK_SHARE
+            or is_furniture(line.text)
+            or is_meta(line.text)
+            or is_edge_junk(line.text)
         )
+
+    def kicker(index: int) -> bool:
+        return lines[index].heading or is_heading_like(lines[index].text)
 
     start, end = 0, len(lines)
     first_paragraph = next(
-        (i for i, line in enumerate(lines) if not is_heading_like(line) and not edge_junk(i)),
+        (i for i in range(end) if not kicker(i) and not edge_junk(i)),
         end,
     )
     while start < end:
-        line = lines[start]
+        text = texts[start]
         if (
             edge_junk(start)
-            or breadcrumb(line) is not None
-            or (folded_title and line.replace(" ", "") == folded_title)
-            or (headings and start < first_paragraph < end and is_heading_like(line))
+            or breadcrumb(text) is not None
+            or (folded_title and text.replace(" ", "") == folded_title)
+            or (headings and start < first_paragraph < end and kicker(start))
         ):
             start += 1
         else:
@@ -538,7 +574,7 @@ def trim_edges(
         if edge_junk(end - 1):
             end -= 1
             continue
-        section = section_start(lines, end)
+        section = section_start(texts, end)
         if section is None or section < start:
             break
         end = section

@@ -93,20 +93,22 @@ FURNITURE_TOKENS = frozenset(
         *("footer", "foot", "copyright", "banquan"),
         *("sidebar", "sidebox", "sider", "aside"),
         *("ad", "ads", "advert", "advertisement", "banner", "guanggao"),
-        *("login", "search", "sousuo"),
+        *("login", "search", "sousuo", "survey", "poll", "diaocha", "toupiao"),
         *("pager", "pagination", "prenext", "updown", "sxp", "shangxia"),
         *("toolbar", "tools", "fontsize", "zihao", "gotop", "backtop", "totop", "print"),
         *("qrcode", "ewm", "erweima", "friendlink", "links", "yqlj"),
         *("hotnews", "hot", "rank", "paihang", "header", "topbar"),
+        *("promo", "promotion", "subscribe", "newsletter", "download", "appdown"),
     )
 )
 
 #: Parts of a class/id token that make it furniture wherever they stand in
 #: it: media players (``mplayer``, ``playerContainer``, ``xgplayer``,
 #: ``vjs-control-bar`` of video.js), whose controls (``倍速``, ``高清``,
-#: ``00:00``) are never the article, and comment forms and lists
-#: (``commentform``, ``commentlist`` of blog engines).
-FURNITURE_TOKEN_PARTS = ("player", "vjs-", "comment")
+#: ``00:00``) are never the article, comment forms and lists
+#: (``commentform``, ``commentlist`` of blog engines) and polls
+#: (``voteform``, ``votearea``: ``调查问题加载中``).
+FURNITURE_TOKEN_PARTS = ("player", "vjs-", "comment", "vote")
 
 #: class/id tokens of photo captions (``pic-info``, ``img_desc``, ``tuzhu``
 #: 图注, ``picintro``); the caption tags are in ``CAPTION_TAGS``.
@@ -115,7 +117,7 @@ CAPTION_TOKENS = frozenset(
         *("caption", "figcaption", "imgcaption", "piccaption", "pictext", "pic-txt", "pictxt"),
         *("img-desc", "imgdesc", "img_desc", "picdesc", "pic-desc", "picintro", "tuzhu", "tushuo"),
         *("image-caption", "photo-caption", "img-title", "imgtitle", "pic-title", "pictitle"),
-        *("desc-img", "img-text", "imgtext", "picnote", "photo-desc"),
+        *("desc-img", "img-text", "imgtext", "picnote", "photo-desc", "pic-info", "picinfo"),
     )
 )
 
@@ -171,6 +173,7 @@ FURNITURE_STARTS = (
     *("阅读次数", "阅读" + COLON, "【纠错】", *SECTION_HEADINGS, "我要评论"),
     *("点击上方", "点击蓝字", "长按二维码", "长按识别", "扫码关注", "关注我们"),
     *("打开APP", "下载APP", "展开全文", "阅读原文", "trackback", "引用通告", "本文引用"),
+    *("关键字" + COLON, "关键词" + COLON, "标签" + COLON, "tags?" + COLON),
     *("本贴由", "本帖由", "本帖最后由", "原标题" + COLON, "原题" + COLON),
     *("更多.{0,40}(?:请关注|请访问|请登录|敬请关注)", "\\[?图片说明", "图注" + COLON),
 )
@@ -252,7 +255,7 @@ DISCLAIMER_MAX_CHARS = 300
 #: two of them in a short line make it metadata, not prose.
 INFO_LABELS = (
     *("作者", "来源", "浏览", "阅读", "点击", "发布", "发布时间", "时间", "编辑", "责任编辑"),
-    *("日期", "字号", "人气", "评论", "访问", "阅读量", "浏览量", "点击量", "收藏"),
+    *("日期", "字号", "人气", "评论", "访问", "访问统计", "阅读量", "浏览量", "点击量"),
 )
 
 #: Longest info line: labels, a date, a name, counters.
