@@ -571,8 +571,10 @@ def element_text(element: etree._Element) -> str:
     return "".join(t for t in element.itertext() if isinstance(t, str))
 
 
-def head_meta(root: etree._Element) -> HeadMeta:
-    """Read the head of a parsed page (before scripts are skipped)."""
+def head_meta(root: etree._Element | None) -> HeadMeta:
+    """Read the head of a parsed page (before scripts are skipped); nothing without one."""
+    if root is None:
+        return HeadMeta()
     metas: dict[str, str] = {}
     for meta in _elements(_META_XPATH, root):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip()
