@@ -79,6 +79,15 @@ def test_the_site_suffix_of_title_that_the_h1_does_not_have_is_dropped() -> None
     assert clean_page(raw, URL).title == "给计算机系学生的建议"
 
 
+def test_a_column_name_printed_as_a_heading_does_not_take_the_title() -> None:
+    raw = page(
+        "<title>省属企业改革任务清单发布_国企改革_某某新闻网</title>",
+        "<h2>国企改革</h2><div class='title'>省属企业改革任务清单发布</div>"
+        "<div>发布时间：2024-05-20 09:37</div>",
+    )
+    assert clean_page(raw, URL).title == "省属企业改革任务清单发布"
+
+
 def test_a_separator_that_is_part_of_the_printed_headline_is_kept() -> None:
     raw = page(
         "<title>书记市长这一周 | 奋马扬鞭争春色</title>",

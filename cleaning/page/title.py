@@ -12,6 +12,9 @@ that headline and, where the page prints none, as the title itself:
    ``_``/``|``/`` - `` segments, or inside it) is the title as printed: this
    drops the site suffix the ``<h1>`` does not have, keeps a ``|`` that is
    part of the headline, and leaves out a kicker (引题) printed above it;
+   of several, the best match, then the longest (a column name printed as
+   a heading matches a segment too), then the strongest heading, then the
+   nearest;
 3. without such a candidate, the ``<title>`` without its site-name suffix,
    unless it is missing or generic (a portal's name or greeting that shares
    under ``GENERIC_OVERLAP`` of its characters with the headline printed
@@ -267,14 +270,14 @@ def choose(
     """
     titles = [t for t in (head.og_title, head.title) if t]
     scored = [
-        (match(c.text, t), -c.heading, -c.distance, c)
+        (match(c.text, t), len(fold(c.text)), -c.heading, -c.distance, c)
         for c in candidates(blocks, start, MATCH_BEFORE_BLOCKS)
         if not _linked(blocks, c) or c.at < start
         for t in titles
     ]
     scored = [s for s in scored if s[0] > 0]
     if scored:
-        best = max(scored, key=lambda s: s[:3])[3]
+        best = max(scored, key=lambda s: s[:4])[4]
         return Choice(best.text, best.at, "printed-title")
     full = titles[0] if titles else ""
     stripped = clean(strip_site_suffix(full, site_names)) if full else ""
