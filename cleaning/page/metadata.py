@@ -530,9 +530,8 @@ class HeadMeta:
     keywords: tuple[str, ...] = ()
 
 
-_META_XPATH = etree.XPath("//meta[@content]")
-_TITLE_XPATH = etree.XPath("//title")
-_JSONLD_XPATH = etree.XPath("//script[@type='application/ld+json']")
+#: The elements ``head_meta`` reads, found in one pass over the tree.
+_HEAD_TAGS = ("meta", "title", "script")
 
 #: ``<meta>`` names and properties that carry the publication time.
 PUBLISHED_META = (
@@ -561,11 +560,6 @@ PUBLISHED_META = (
 LD_PUBLISHED = ("datePublished", "pubDate")
 
 
-def _elements(xpath: etree.XPath, root: etree._Element) -> list[etree._Element]:
-    found = xpath(root)
-    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
-
-
 def element_text(element: etree._Element) -> str:
     """The text an element holds, its descendants' included."""
     return "".join(t for t in element.itertext() if isinstance(t, str))
@@ -576,12 +570,19 @@ def head_meta(root: etree._Element | None) -> HeadMeta:
     if root is None:
         return HeadMeta()
     metas: dict[str, str] = {}
-    for meta in _elements(_META_XPATH, root):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip()
-        key = key.lower()
-        if key and key not in metas:
-            metas[key] = meta.get("content") or ""
-    titles = _elements(_TITLE_XPATH, root)
+    titles: list[etree._Element] = []
+    scripts: list[etree._Element] = []
+    for element in root.iter(*_HEAD_TAGS):
+        if element.tag == "title":
+            titles.append(element)
+        elif element.tag == "script":
+            if (element.get("type") or "").strip().lower() == "application/ld+json":
+                scripts.append(element)
+        elif element.get("content") is not None:
+            name = element.get("property") or element.get("name") or element.get("itemprop")
+            key = (name or "").strip().lower()
+            if key and key not in metas:
+                metas[key] = element.get("content") or ""
     title = fold_spaces(element_text(titles[0])) if titles else None
     published = None
     for key in PUBLISHED_META:
@@ -589,7 +590,7 @@ def head_meta(root: etree._Element | None) -> HeadMeta:
             published = parse_iso_stamp(metas[key])
             if published:
                 break
-    ld = _json_ld(root)
+    ld = _json_ld(scripts)
     for key in LD_PUBLISHED:
         value = ld.get(key)
         if published is None and isinstance(value, str):
@@ -609,8 +610,8 @@ def head_meta(root: etree._Element | None) -> HeadMeta:
     )
 
 
-def _json_ld(root: etree._Element) -> Mapping[str, object]:
-    for script in _elements(_JSONLD_XPATH, root):
+def _json_ld(scripts: list[etree._Element]) -> Mapping[str, object]:
+    for script in scripts:
         try:
             data = json.loads(script.text or "")
         except ValueError:

@@ -269,9 +269,10 @@ def choose(
     rule's suffix, ``og:site_name``).
     """
     titles = [t for t in (head.og_title, head.title) if t]
+    wide = candidates(blocks, start, MATCH_BEFORE_BLOCKS)
     scored = [
         (match(c.text, t), len(fold(c.text)), -c.heading, -c.distance, c)
-        for c in candidates(blocks, start, MATCH_BEFORE_BLOCKS)
+        for c in wide
         if not _linked(blocks, c) or c.at < start
         for t in titles
     ]
@@ -281,7 +282,12 @@ def choose(
         return Choice(best.text, best.at, "printed-title")
     full = titles[0] if titles else ""
     stripped = clean(strip_site_suffix(full, site_names)) if full else ""
-    headline = printed_headline(candidates(blocks, start), blocks, start, first_line=not titles)
+    near = [
+        c
+        for c in wide
+        if (c.at >= start or c.distance <= BEFORE_BLOCKS) and not blocks[c.at].furniture
+    ]
+    headline = printed_headline(near, blocks, start, first_line=not titles)
     if headline is not None:
         headline = _repeated_first_line(headline, blocks)
     if stripped and (headline is None or overlap(stripped, headline.text) >= GENERIC_OVERLAP):
