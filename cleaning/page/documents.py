@@ -21,9 +21,11 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import islice
+from urllib.parse import urlsplit
 
 from lxml import etree
 
+from cleaning.errors import EmptyDocument
 from cleaning.page.furniture import fold_spaces
 
 logger = logging.getLogger(__name__)
@@ -477,3 +479,17 @@ def read(text: str, content_type: str | None = None, markdown: bool = False) -> 
             return _parse_flattened(text)
     lines = tuple(fold_spaces(line) for line in text.splitlines())
     return Document("text", lines=tuple(line for line in lines if line))
+
+
+def read_served(text: str, content_type: str | None, url: str) -> Document:
+    """The document a server sent: ``read`` with Markdown known by its
+    media type or extension; ``EmptyDocument`` when nothing can be read."""
+    markdown = "markdown" in (content_type or "") or urlsplit(url).path.endswith(
+        (".md", ".markdown")
+    )
+    document = read(text, content_type, markdown)
+    if document.root is None and document.kind != "text":
+        raise EmptyDocument("no markup could be parsed")
+    if document.kind == "text" and not document.lines:
+        raise EmptyDocument("no text once decoded")
+    return document

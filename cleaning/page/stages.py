@@ -10,10 +10,11 @@ is the order (DESIGN.md, "cleaning/: stages over one record"):
    kept (``stocklinks``);
 4. ``blocks``: site-rule furniture dropped *from the tree*, the page
    linearised into blocks and the article's container chosen by site rule
-   or by the generic extractor (``sites``, ``extract``);
+   or by the generic extractor (``extract.page_blocks``);
 5. ``title``: the title, from front matter, site rule, or the headline as
    printed (``title``);
-6. ``edges``: furniture cut from both edges of the body (``furniture``);
+6. ``edges``: furniture cut from both edges of the body, captions, bylines
+   and ad labels from inside it (``extract.article_body``, ``furniture``);
 7. ``metadata``: time (``metadata.choose_published``), source, author,
    category, tags, original URL from the head, the front matter and the
    lines around the headline and the article (``metadata``);
@@ -38,9 +39,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
-from cleaning.errors import EmptyDocument, NotAnArticle
+from cleaning.errors import NotAnArticle
 from cleaning.page import documents, extract, furniture, metadata, stocklinks
 from cleaning.page import title as titles
 from cleaning.page.decode import Decoded, decode
@@ -130,15 +130,9 @@ def decode_stage(page: Page) -> Page:
 
 
 def read_stage(page: Page) -> Page:
-    """The reader by kind; the head's metadata for HTML pages."""
+    """The reader by kind (``documents.read_served``); the head's metadata for HTML pages."""
     assert page.decoded is not None
-    media = content_type(page.headers)
-    markdown = "markdown" in (media or "") or urlsplit(page.url).path.endswith((".md", ".markdown"))
-    document = documents.read(page.decoded.text, media, markdown)
-    if document.root is None and document.kind != "text":
-        raise EmptyDocument("no markup could be parsed")
-    if document.kind == "text" and not document.lines:
-        raise EmptyDocument("no text once decoded")
+    document = documents.read_served(page.decoded.text, content_type(page.headers), page.url)
     head = metadata.head_meta(document.root) if document.kind == "html" else metadata.HeadMeta()
     return page.replace(document=document, head=head)
 
