@@ -25,8 +25,8 @@ measured score where that is better, and refuses to move one the other way
 unless ``--allow-regression`` is given with a ``--note`` saying why (kept in
 the file). The file also pins a digest of the dev sets the floors were
 measured on, as trafilatura's ``eval_baseline.json`` does: when the dev sets
-change the gate says so and fails until the floors are pinned again with
-``--update --allow-regression --note``.
+change the gate warns (the floors still apply) until they are pinned again
+with ``--update --allow-regression --note``.
 
 Without ``../shared`` (``--shared`` or ``SXCORPUS_SHARED`` to point
 elsewhere) the gate says so and exits 0, or 2 with ``--require-shared`` (CI).
@@ -362,12 +362,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in lines:
         print(line)
     if digest is not None and floors.digest and digest != floors.digest:
+        # A changed dev set is the data's doing, not the code's: the floors
+        # still apply (a regression still fails), and the line says to re-pin.
         print(
-            f"FAIL  corpus: the dev sets changed since the floors were pinned "
-            f"(digest {digest[:12]}, pinned {floors.digest[:12]}): the scores are not comparable; "
-            "re-pin with --update --allow-regression --note"
+            f"WARN  corpus: the dev sets changed since the floors were pinned "
+            f"(digest {digest[:12]}, pinned {floors.digest[:12]}): the scores may not be "
+            "comparable; re-pin with --update --allow-regression --note"
         )
-        ok = False
     ok = ok and not unreadable
     verdict = "every floor met" if ok else "BELOW A FLOOR"
     print(f"eval gate: {verdict} (floors: {args.floors})")
