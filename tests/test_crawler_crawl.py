@@ -29,7 +29,7 @@ FAST = [
     "--set",
     "AUTOTHROTTLE_ENABLED=false",
     "--set",
-    "SXCRAWL_RETRY_BACKOFF=0",
+    "SXCRAWL_RETRY_BACKOFF_ENABLED=false",
 ]
 # Longest a crawl of the sample mirror may take before the test gives up.
 CRAWL_TIMEOUT = 120
@@ -259,7 +259,7 @@ def test_sigterm_half_way_then_resume_archives_every_article_once(tmp_path):
         "--set",
         "AUTOTHROTTLE_ENABLED=false",
         "--set",
-        "SXCRAWL_RETRY_BACKOFF=0",
+        "SXCRAWL_RETRY_BACKOFF_ENABLED=false",
     ]
     expected = sample_articles()
     article_paths = {u.split("/", 3)[3] for u in expected}
