@@ -160,7 +160,7 @@ class RetryBackoffMiddleware:
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before retry number ``attempt`` (1 for the first)."""
-        wait = min(self.cap, self.base * 2 ** (attempt - 1))
+        wait = min(self.cap, self.base * 2.0 ** (attempt - 1))
         if retry_after is not None:
             wait = max(wait, min(self.cap, retry_after))
         return wait

@@ -46,7 +46,8 @@ _ORIG_PREFIX = "X-Archive-Orig-"
 _DECODED_FRAMING = frozenset({"transfer-encoding"})
 
 
-class _ExactHeaders(StatusAndHeaders):
+# warcio ships no type information: its classes are Any to mypy.
+class _ExactHeaders(StatusAndHeaders):  # type: ignore[misc]
     """HTTP headers written byte for byte as given (warcio would %-encode non-ASCII)."""
 
     def __init__(self, raw: bytes, statusline: str, headers: list[tuple[str, str]], protocol: str):

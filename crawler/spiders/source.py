@@ -151,15 +151,16 @@ class SourceSpider(scrapy.Spider):
         """Log and count a request that did not give a page."""
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get(KIND, "request")
-        if failure.check(AlreadyArchived):
+        error = failure.value
+        if isinstance(error, AlreadyArchived):
             return
-        if failure.check(HttpError):
-            status = failure.value.response.status
+        if isinstance(error, HttpError):
+            status = error.response.status
             logger.warning("%s %s: HTTP %d, not archived", kind, request.url, status)
             self._count(f"sxcrawl/errors/http_{status}")
-        elif failure.check(IgnoreRequest):
-            logger.info("%s %s: skipped (%s)", kind, request.url, failure.value)
+        elif isinstance(error, IgnoreRequest):
+            logger.info("%s %s: skipped (%s)", kind, request.url, error)
             self._count("sxcrawl/ignored")
         else:
             logger.warning("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
-            self._count(f"sxcrawl/errors/{failure.type.__name__}")
+            self._count(f"sxcrawl/errors/{type(error).__name__}")
