@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler import cli
+from crawler.preflight import check_overrides
 from crawler.runlog import prune
 from crawler.summary import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from crawler.testing.sampleserver import SampleServer
@@ -199,29 +201,38 @@ def assert_one_line_refusal(result: subprocess.CompletedProcess[str], *expected:
         assert text in lines[0]
 
 
+def refused_in_process(capsys, *args: str) -> subprocess.CompletedProcess[str]:
+    """``refused`` without the child process: the checks run before any crawl starts."""
+    status = cli.main(["crawl", "--mirror", NOWHERE, *args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, status, out, err)
+
+
 @pytest.mark.parametrize(
-    ("args", "env_contact", "named"),
+    ("args", "named"),
     [
-        (["--contact", "mailto:ops@example.org\r\nX-Injected: yes"], None, "the contact"),
-        (["--contact", "mailto:ops@example.org\nX-Injected: yes"], None, "the contact"),
-        ([], "mailto:ops@example.org\rX-Injected: yes", "the contact"),
-        (["--set", "USER_AGENT=bot/1.0\r\nX-Injected: yes"], None, "USER_AGENT"),
-        (["--set", 'DEFAULT_REQUEST_HEADERS={"Accept": "text/html\\r\\nX-Injected: yes"}'], None,
+        (["--contact", "mailto:ops@example.org\r\nX-Injected: yes"], "the contact"),
+        (["--contact", "mailto:ops@example.org\nX-Injected: yes"], "the contact"),
+        (["--contact", "mailto:ops@example.org\x1b[2J"], "the contact"),
+        (["--set", "SXCRAWL_CONTACT=mailto:ops@example.org\rX-Injected: yes"], "the contact"),
+        (["--set", "USER_AGENT=bot/1.0\r\nX-Injected: yes"], "USER_AGENT"),
+        (["--set", 'DEFAULT_REQUEST_HEADERS={"Accept": "text/html\\r\\nX-Injected: yes"}'],
          "DEFAULT_REQUEST_HEADERS"),
-        (["--contact", "mailto:ops@example.org\x1b[2J"], None, "the contact"),
     ],
 )  # fmt: skip
-def test_a_control_character_in_a_header_value_is_refused_at_start(
-    tmp_path, args, env_contact, named
-):
-    env = dict(os.environ)
-    env.pop("SXCORPUS_CONTACT", None)
-    if env_contact is not None:
-        env["SXCORPUS_CONTACT"] = env_contact
+def test_a_control_character_in_a_header_value_is_refused_at_start(tmp_path, capsys, args, named):
     data = tmp_path / "data"
-    result = refused("--data-dir", str(data), "--source", "twrepost", *args, env=env)
+    result = refused_in_process(capsys, "--data-dir", str(data), "--source", "twrepost", *args)
     assert_one_line_refusal(result, named, "control character")
     assert not data.exists()  # refused before anything was written
+
+
+def test_a_contact_from_the_environment_with_a_line_break_is_refused_by_the_command(tmp_path):
+    env = {**os.environ, "SXCORPUS_CONTACT": "mailto:ops@example.org\r\nX-Injected: yes"}
+    data = tmp_path / "data"
+    result = refused("--data-dir", str(data), "--source", "twrepost", env=env)
+    assert_one_line_refusal(result, "the contact", "control character")
+    assert not data.exists()
 
 
 @pytest.mark.parametrize(
@@ -238,12 +249,25 @@ def test_a_control_character_in_a_header_value_is_refused_at_start(
         ("DOWNLOAD_DELAY", "NAME=VALUE"),
     ],
 )
-def test_a_bad_setting_is_one_line_and_status_2(tmp_path, setting, expected):
-    result = refused("--data-dir", str(tmp_path / "data"), "--set", setting)
+def test_a_bad_setting_is_one_line_and_status_2(tmp_path, capsys, setting, expected):
+    result = refused_in_process(capsys, "--data-dir", str(tmp_path / "data"), "--set", setting)
     assert_one_line_refusal(result, "--set", expected)
 
 
-def test_an_unknown_setting_is_a_warning_not_an_error(tmp_path):
+def test_the_command_refuses_a_bad_setting_with_one_line_and_status_2(tmp_path):
+    result = refused("--data-dir", str(tmp_path / "data"), "--set", "DOWNLOAD_DELAY=abc")
+    assert_one_line_refusal(result, "--set DOWNLOAD_DELAY=abc", "is a number")
+    assert not (tmp_path / "data").exists()
+
+
+def test_an_unknown_setting_name_is_a_warning():
+    warnings = check_overrides({"DOWNLAOD_DELAY": "0", "DOWNLOAD_DELAY": "0"}, cli._base_settings())
+    assert warnings == ["--set DOWNLAOD_DELAY: not a Scrapy or crawler setting (a typo?);"
+                        " passed on as given"]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_crawl_with_an_unknown_setting_warns_and_runs(tmp_path):
     with SampleServer() as server:
         result = subprocess.run(
             [
@@ -259,7 +283,7 @@ def test_an_unknown_setting_is_a_warning_not_an_error(tmp_path):
     assert "--set DOWNLAOD_DELAY: not a Scrapy or crawler setting" in result.stderr
 
 
-def test_an_unusable_data_directory_is_one_line_and_status_2(tmp_path):
+def test_an_unusable_data_directory_is_one_line_and_status_2(tmp_path, capsys):
     a_file = tmp_path / "a-file"
     a_file.write_text("not a directory\n")
     cases = {
@@ -269,8 +293,11 @@ def test_an_unusable_data_directory_is_one_line_and_status_2(tmp_path):
         Path("/sys/sxcorpus-data"): "cannot write in /sys/sxcorpus-data/raw",
     }
     for data, expected in cases.items():
-        result = refused("--data-dir", str(data), "--source", "twrepost")
+        result = refused_in_process(capsys, "--data-dir", str(data), "--source", "twrepost")
         assert_one_line_refusal(result, f"--data-dir {data}", expected)
+    # The same through the command, as cron runs it.
+    result = refused("--data-dir", str(a_file / "data"), "--source", "twrepost")
+    assert_one_line_refusal(result, f"--data-dir {a_file / 'data'}", "Not a directory")
 
 
 # --- the contact ---------------------------------------------------------------------

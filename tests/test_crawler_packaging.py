@@ -11,6 +11,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.lock import CrawlLock
@@ -52,6 +53,7 @@ def test_the_version_is_read_from_the_installed_metadata_not_written_twice():
         assert f'"{VERSION}"' not in path.read_text(encoding="utf-8"), path
 
 
+@pytest.mark.slow
 def test_sxcorpus_runs_the_stages_subcommands_with_their_output_and_status():
     help_text = run([str(SXCORPUS), "--help"]).stdout
     for command in ("crawl", "sources", "process", "reprocess", "summary"):
@@ -69,6 +71,7 @@ def test_sxcorpus_runs_the_stages_subcommands_with_their_output_and_status():
     assert nothing.returncode == EXIT_USAGE and "unknown command 'frobnicate'" in nothing.stderr
 
 
+@pytest.mark.slow
 def test_scrapy_crawl_source_works_from_the_project_root(tmp_path):
     with SampleServer() as server:
         result = run(
