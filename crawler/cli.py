@@ -292,7 +292,8 @@ def _recover(data: Path) -> None:
             added, removed = store.reconcile(path.name, path.parent.name, response_urls(path))
             if added or removed:
                 logger.warning(
-                    "%s: %d archived URL(s) recorded, %d no longer archived forgotten",
+                    "%s: recorded %d URL(s) it holds that the store missed; forgot %d it"
+                    " no longer holds (they will be fetched again)",
                     path.name,
                     added,
                     removed,
