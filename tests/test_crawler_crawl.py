@@ -34,6 +34,9 @@ FAST = [
 # Longest a crawl of the sample mirror may take before the test gives up.
 CRAWL_TIMEOUT = 120
 
+# Every test here runs real crawls in child processes (a few seconds each).
+pytestmark = pytest.mark.slow
+
 
 def crawl_command(server: SampleServer, data: Path, *extra: str) -> list[str]:
     return [

@@ -166,8 +166,10 @@ pair = (root / "scratch" / (scratch.current_name + ".open")).read_bytes()[first:
 inflater = zlib.decompressobj(wbits=31)
 inflater.decompress(pair)
 response = len(pair) - len(inflater.unused_data)
+# (Record IDs and dates differ from run to run: compressed sizes by a few bytes.)
 room = {"nothing": 0, "mid-response": response // 2, "response-only": response,
-        "mid-request": response + (len(pair) - response) // 2, "all-but-one": len(pair) - 1}[where]
+        "mid-request": response + (len(pair) - response) // 2,
+        "near-the-end": len(pair) - 50}[where]
 
 warc = WarcArchive(root / "demo", "demo", when, 10**9, {})
 warc.write(page(1))
@@ -188,7 +190,7 @@ print(json.dumps(out))
 
 
 @pytest.mark.parametrize(
-    "where", ["nothing", "mid-response", "response-only", "mid-request", "all-but-one"]
+    "where", ["nothing", "mid-response", "response-only", "mid-request", "near-the-end"]
 )
 def test_an_article_that_does_not_fit_is_not_written_at_all(tmp_path, where):
     result = subprocess.run(

@@ -67,6 +67,7 @@ def _records(data: Path) -> list[dict[str, object]]:
     return records.to_table().to_pylist()
 
 
+@pytest.mark.slow
 def test_demo_prints_the_summary_and_a_query_and_stops_the_server(demo: tuple[Path, str]) -> None:
     data, out = demo
     assert out.startswith(f"demo data directory: {data.resolve()}")
@@ -79,6 +80,7 @@ def test_demo_prints_the_summary_and_a_query_and_stops_the_server(demo: tuple[Pa
     assert (data / "clean" / "current" / "manifest.json").is_file()
 
 
+@pytest.mark.slow
 def test_each_sample_article_appears_exactly_once(demo: tuple[Path, str]) -> None:
     data, _ = demo
     expected = _crawlable_articles()
@@ -87,6 +89,7 @@ def test_each_sample_article_appears_exactly_once(demo: tuple[Path, str]) -> Non
     assert len(set(urls)) == len(urls)
 
 
+@pytest.mark.slow
 def test_the_dataset_loads_with_duckdb(demo: tuple[Path, str]) -> None:
     data, _ = demo
     records = (data / "clean" / "current" / "records").as_posix()
@@ -115,6 +118,7 @@ def _seed_pages() -> list[tuple[str, str]]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("seed", "url"), _seed_pages())
 def test_seed_rows_match_their_gold(demo: tuple[Path, str], seed: str, url: str) -> None:
     data, _ = demo
