@@ -114,7 +114,7 @@ def test_raw_capture_keeps_article_responses_only():
 
 
 def test_source_settings_layer_project_source_and_command_line(tmp_path):
-    source = load_sources(sites_dir())["zkycreaiw"]
+    source = load_sources(sites_dir())["farmnet"]
     args = build_parser().parse_args(
         ["crawl", "--data-dir", str(tmp_path), "--contact", "https://example.org/about"]
     )
@@ -126,17 +126,17 @@ def test_source_settings_layer_project_source_and_command_line(tmp_path):
     assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
     assert "sxcorpus-crawler" in settings["USER_AGENT"]
     assert "https://example.org/about" in settings["USER_AGENT"]
-    assert settings["JOBDIR"] == str(tmp_path / "state" / "jobs" / "zkycreaiw")
+    assert settings["JOBDIR"] == str(tmp_path / "state" / "jobs" / "farmnet")
     assert Path(settings["SXCRAWL_RAW_DIR"]) == tmp_path / "raw"
 
 
 def test_spider_asks_for_each_url_once_per_run():
-    source = load_sources(sites_dir())["twrepost"]
+    source = load_sources(sites_dir())["sxrb"]
     crawler = get_crawler(SourceSpider)
     spider = SourceSpider.from_crawler(crawler, source=source)
-    first = spider.article_request("http://news.twrepost.example/china/202109/51196.htm")
+    first = spider.article_request("http://www.sxrb.com/GB/339410/339411/51196.html")
     assert first is not None and first.meta[KIND] == "article" and first.dont_filter
-    assert spider.article_request("http://news.twrepost.example/china/202109/51196.htm") is None
+    assert spider.article_request("http://www.sxrb.com/GB/339410/339411/51196.html") is None
 
 
 def _component_crawler(tmp_path, **settings):
@@ -155,7 +155,7 @@ def _component_crawler(tmp_path, **settings):
     )
     plain = {k: v.copy_to_dict() if hasattr(v, "copy_to_dict") else v for k, v in values.items()}
     crawler = get_crawler(SourceSpider, plain)
-    crawler.spider = crawler._create_spider(source="twrepost")
+    crawler.spider = crawler._create_spider(source="sxrb")
     return crawler
 
 
@@ -184,16 +184,16 @@ def test_one_store_connection_opened_with_the_spider_and_closed_with_it(tmp_path
 
 def _article(n: int, body: bytes = b"<html>article</html>") -> RawPage:
     return RawPage(
-        source="twrepost",
-        url=f"http://news.twrepost.example/china/202109/{n}.htm",
+        source="sxrb",
+        url=f"http://www.sxrb.com/GB/339410/339411/{n}.html",
         status=200,
         protocol="HTTP/1.1",
-        headers=(("Content-Type", "text/html; charset=big5"),),
+        headers=(("Content-Type", "text/html; charset=gbk"),),
         body=body,
         fetched_at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC),
         request_method="GET",
         request_headers=(),
-        redirected_from=(f"http://news.twrepost.example/old?id={n}" + "x" * 9000,),
+        redirected_from=(f"http://www.sxrb.com/old?id={n}" + "x" * 9000,),
     )
 
 
@@ -212,7 +212,7 @@ def test_an_article_whose_url_cannot_be_recorded_is_taken_back_from_the_archive(
         pipeline.process_item(_article(2))
     pipeline.close_spider()
     crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="x")
-    (warc,) = (tmp_path / "raw" / "twrepost").glob("*.warc.gz")
+    (warc,) = (tmp_path / "raw" / "sxrb").glob("*.warc.gz")
     assert response_urls(warc) == [_article(1).url]
     again = ArchivedStore(tmp_path / "state" / "archived.sqlite3")
     assert again.seen(_article(1).url) and not again.seen(_article(2).url)

@@ -125,7 +125,7 @@ def watched_crawl(tmp_path_factory):
     with SampleServer() as server:
         proc = subprocess.Popen(
             crawl_args(
-                *("--mirror", server.url, "--data-dir", str(data), "--source", "twrepost"),
+                *("--mirror", server.url, "--data-dir", str(data), "--source", "cedistrict"),
                 *("--keep-logs", "30", "--set", "DOWNLOAD_DELAY=0.2"),
                 *("--set", "AUTOTHROTTLE_ENABLED=false"),
             ),
@@ -168,7 +168,7 @@ def test_a_crawl_writes_nothing_outside_its_data_directory(watched_crawl):
     data = watched_crawl["data"]
     outside = [p for p in watched_crawl["files"] if data not in p.parents]
     assert outside == []  # no token file in the home directory, nothing in cwd or TMPDIR
-    assert list((data / "raw" / "twrepost").glob("*.warc.gz"))
+    assert list((data / "raw" / "cedistrict").glob("*.warc.gz"))
 
 
 @pytest.mark.slow
@@ -222,7 +222,7 @@ def refused_in_process(capsys, *args: str) -> subprocess.CompletedProcess[str]:
 )  # fmt: skip
 def test_a_control_character_in_a_header_value_is_refused_at_start(tmp_path, capsys, args, named):
     data = tmp_path / "data"
-    result = refused_in_process(capsys, "--data-dir", str(data), "--source", "twrepost", *args)
+    result = refused_in_process(capsys, "--data-dir", str(data), "--source", "cedistrict", *args)
     assert_one_line_refusal(result, named, "control character")
     assert not data.exists()  # refused before anything was written
 
@@ -230,7 +230,7 @@ def test_a_control_character_in_a_header_value_is_refused_at_start(tmp_path, cap
 def test_a_contact_from_the_environment_with_a_line_break_is_refused_by_the_command(tmp_path):
     env = {**os.environ, "SXCORPUS_CONTACT": "mailto:ops@example.org\r\nX-Injected: yes"}
     data = tmp_path / "data"
-    result = refused("--data-dir", str(data), "--source", "twrepost", env=env)
+    result = refused("--data-dir", str(data), "--source", "cedistrict", env=env)
     assert_one_line_refusal(result, "the contact", "control character")
     assert not data.exists()
 
@@ -272,7 +272,7 @@ def test_a_crawl_with_an_unknown_setting_warns_and_runs(tmp_path):
         result = subprocess.run(
             [
                 *crawl_args("--mirror", server.url, "--data-dir", str(tmp_path)),
-                *("--source", "twrepost", *FAST, "--set", "DOWNLAOD_DELAY=0"),
+                *("--source", "cedistrict", *FAST, "--set", "DOWNLAOD_DELAY=0"),
             ],
             cwd=ROOT,
             capture_output=True,
@@ -293,10 +293,10 @@ def test_an_unusable_data_directory_is_one_line_and_status_2(tmp_path, capsys):
         Path("/sys/sxcorpus-data"): "cannot write in /sys/sxcorpus-data/raw",
     }
     for data, expected in cases.items():
-        result = refused_in_process(capsys, "--data-dir", str(data), "--source", "twrepost")
+        result = refused_in_process(capsys, "--data-dir", str(data), "--source", "cedistrict")
         assert_one_line_refusal(result, f"--data-dir {data}", expected)
     # The same through the command, as cron runs it.
-    result = refused("--data-dir", str(a_file / "data"), "--source", "twrepost")
+    result = refused("--data-dir", str(a_file / "data"), "--source", "cedistrict")
     assert_one_line_refusal(result, f"--data-dir {a_file / 'data'}", "Not a directory")
 
 
@@ -316,7 +316,7 @@ def test_a_given_contact_is_used_and_no_contact_warning_is_logged(tmp_path):
     def live_crawl(*extra: str) -> str:
         before = set(logs.glob("*.log")) if logs.exists() else set()
         result = subprocess.run(
-            crawl_args("--data-dir", str(tmp_path), "--source", "twrepost", *FAST, *extra),
+            crawl_args("--data-dir", str(tmp_path), "--source", "cedistrict", *FAST, *extra),
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -334,7 +334,7 @@ def test_a_given_contact_is_used_and_no_contact_warning_is_logged(tmp_path):
     assert "no contact set" not in with_contact
     assert "no contact set" in without
     agents = set()
-    for path in (tmp_path / "raw" / "twrepost").glob("*.warc.gz"):
+    for path in (tmp_path / "raw" / "cedistrict").glob("*.warc.gz"):
         with path.open("rb") as fh:
             for record in ArchiveIterator(fh):
                 if record.rec_type == "request":
@@ -362,8 +362,16 @@ def bulk_mirror(tmp_path_factory):
     (site / "a").mkdir(parents=True)
     rng = random.Random(11)
     for n in range(BULK_ARTICLES):
-        text = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(BULK_CHARS))
-        page = f"<html><body><h1>第{n}篇</h1><p>{text}</p></body></html>"
+        paragraphs = "".join(
+            "<p>" + "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(500)) + "。</p>"
+            for _ in range(BULK_CHARS // 500)
+        )
+        title = f"集团公司召开第{n + 1}次安全生产工作会议"
+        page = (
+            f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<h1>{title}</h1><div class="info">发布时间：2024-03-{n + 1:02d} 10:00</div>'
+            f'<div class="content">{paragraphs}</div></body></html>'
+        )
         (site / "a" / f"{n}.html").write_text(page, encoding="utf-8")
     links = "".join(f'<li><a href="/a/{n}.html">{n}</a></li>' for n in range(BULK_ARTICLES))
     (site / "index.html").write_text(f"<html><body><ul>{links}</ul></body></html>")

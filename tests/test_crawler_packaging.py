@@ -76,7 +76,7 @@ def test_scrapy_crawl_source_works_from_the_project_root(tmp_path):
     with SampleServer() as server:
         result = run(
             [
-                *(sys.executable, "-m", "scrapy", "crawl", "source", "-a", "source=twrepost"),
+                *(sys.executable, "-m", "scrapy", "crawl", "source", "-a", "source=cedistrict"),
                 *("-s", "SXCRAWL_MIRROR_ENABLED=true", "-s", f"SXCRAWL_MIRROR={server.url}"),
                 *("-s", f"SXCRAWL_RAW_DIR={tmp_path / 'raw'}"),
                 *("-s", f"SXCRAWL_STATE_FILE={tmp_path / 'state' / 'archived.sqlite3'}"),
@@ -86,20 +86,20 @@ def test_scrapy_crawl_source_works_from_the_project_root(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Spider closed (finished)" in result.stderr
     urls = set()
-    for path in (tmp_path / "raw" / "twrepost").glob("*.warc.gz"):
+    for path in (tmp_path / "raw" / "cedistrict").glob("*.warc.gz"):
         with path.open("rb") as fh:
             urls |= {
                 r.rec_headers.get_header("WARC-Target-URI")
                 for r in ArchiveIterator(fh)
                 if r.rec_type == "response"
             }
-    assert len(urls) == 4 and all(u.startswith("http://news.twrepost.example/") for u in urls)
+    assert len(urls) == 3 and all(u.startswith("http://district.ce.cn/") for u in urls)
 
 
 def test_scrapy_crawl_with_an_unknown_source_names_the_configured_ones():
     result = run([sys.executable, "-m", "scrapy", "crawl", "source", "-a", "source=nosuch"])
     assert result.returncode != 0
-    assert "no source 'nosuch'" in result.stderr and "twrepost" in result.stderr
+    assert "no source 'nosuch'" in result.stderr and "cedistrict" in result.stderr
 
 
 def cron_lines() -> list[str]:
