@@ -72,9 +72,10 @@ reprocess: $(STAMP)
 bench: $(TESTED)
 	$(PY) bench/run.py $(ARGS)
 
-## eval: seed scores against the hand-checked gold (needs ../shared)
+## eval: the evaluation gate: the seeds, the real dev pages and texts of ../shared
+## scored and held to the floors of eval/floors.toml (`ARGS=--update` raises them)
 eval: $(TESTED)
-	$(PY) ../shared/tools/check_seeds.py --strict
+	$(PY) scripts/eval_gate.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
