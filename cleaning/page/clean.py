@@ -22,7 +22,7 @@ from cleaning.errors import (
     InternalCleaningError,
 )
 from cleaning.page.sites import rules_for
-from cleaning.page.stages import PAGE_STAGES, Page
+from cleaning.page.stages import Page, run_stages
 from cleaning.record import Record
 from cleaning.text.scripts import detect_script
 
@@ -94,8 +94,7 @@ def _run(
     except ValueError:
         site = None
     page = Page(raw=body, url=url, headers=headers, site=site)
-    for _name, stage in PAGE_STAGES:
-        page = stage(page)
+    page = run_stages(page)
     assert page.decoded is not None
     text = "\n".join(page.body)
     repairs = page.repairs
@@ -107,6 +106,7 @@ def _run(
         site=site_name(url, page),
         title=page.title,
         published_at=page.published_at,
+        published_precision=page.published_precision,
         source=page.source,
         author=page.author,
         category=page.category,
