@@ -10,10 +10,10 @@ from collections import Counter
 import pytest
 
 from cleaning.batch.cli import Progress, format_summary
-from cleaning.batch.dataset import ProcessedFile, SiteSummary
-from cleaning.batch.run import FileResult
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
+from cleaning.batch.layout import ProcessedFile
+from cleaning.batch.read import SiteSummary
+from cleaning.batch.workers import FileResult
+from cleaning.record import CHINA_TZ as CHINA
 
 
 class Terminal(io.StringIO):
