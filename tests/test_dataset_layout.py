@@ -273,3 +273,22 @@ def test_pyarrow_loading_sees_site_and_month_and_undated_is_null(tmp_path: Path)
     assert later.column("doc_id").to_pylist() == ["doc0001"]
     manifest = json.loads((tmp_path / "current" / "manifest.json").read_text())
     assert manifest["records"] == 2
+
+
+def test_each_article_once_over_the_whole_dataset_whatever_its_site(tmp_path: Path) -> None:
+    # Cleaned first under the host (no site rules), then fetched again under the site.
+    run_once(
+        tmp_path, [record(1, site="finews.example.test"), record(2, site="finews.example.test")]
+    )
+    run_once(tmp_path, [record(1, site="finews", fetched_hours=4, raw_file="raw/b.warc.gz")])
+    got = rows(tmp_path)
+    assert [(r["doc_id"], r["site"]) for r in got] == [
+        ("doc0001", "finews"),
+        ("doc0002", "finews.example.test"),
+    ]
+    # An older fetch under yet another site name loses, wherever it lands.
+    run_once(tmp_path, [record(1, site="other", fetched_hours=2)])
+    assert [(r["doc_id"], r["site"]) for r in rows(tmp_path)] == [
+        ("doc0001", "finews"),
+        ("doc0002", "finews.example.test"),
+    ]

@@ -109,9 +109,10 @@ class LocalExecutor:
         if not tasks:
             return
         context = _context()
-        if context.get_start_method() == "fork":
+        if context.get_start_method() == "fork" and min(self.workers, len(tasks)) > 1:
             # Workers inherit the loaded cleaner (word lists, tables, the repairs'
-            # word model) instead of loading it again each.
+            # word model) instead of loading it again each. One worker loads
+            # what its pages need itself (the word model only if a repair asks).
             from cleaning.page import clean  # noqa: F401
 
             wordmodel.load()
