@@ -21,6 +21,7 @@ from cleaning.errors import (
     EmptyDocument,
     InternalCleaningError,
     NoReadableText,
+    NotAnArticle,
 )
 from cleaning.page.config import DEFAULT_CONFIG, MAX_DOCUMENT_BYTES, CleanerConfig
 from cleaning.page.metadata import detect_script
@@ -82,6 +83,13 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(dt.UTC)
 
 
+def _refuse_unreadable(body: tuple[str, ...]) -> None:
+    """Raise ``NoReadableText`` when a body has text but nothing readable in it."""
+    text = "\n".join(body)
+    if text.strip() and not has_readable_text(text):
+        raise NoReadableText(f"{len(text)} characters, none of them Chinese or a Latin word")
+
+
 def _run(
     body: bytes,
     url: str,
@@ -100,11 +108,16 @@ def _run(
         site = None
     page = Page(raw=body, url=url, headers=headers, site=site)
     for _name, stage in PAGE_STAGES:
-        page = stage(page)
+        try:
+            page = stage(page)
+        except NotAnArticle:
+            # A page refused because nothing in it was readable is not a
+            # listing or a navigation page: say what it is.
+            _refuse_unreadable(page.body or tuple(block.text for block in page.blocks))
+            raise
     assert page.decoded is not None
+    _refuse_unreadable(page.body)
     text = "\n".join(page.body)
-    if not has_readable_text(text):
-        raise NoReadableText(f"{len(text)} characters, none of them Chinese or a Latin word")
     repairs = page.repairs
     if page.decoded.replaced:
         repairs = tuple(sorted({*repairs, "decode-replaced"}))
