@@ -26,10 +26,11 @@ from typing import NamedTuple
 from lxml import etree
 
 from cleaning.page.furniture import match_view, view_positions
+from cleaning.record import CHINA_TZ
 from cleaning.text.normalize import fold_spaces
 
 #: China Standard Time, the zone of every date line of this corpus.
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+CHINA = CHINA_TZ
 
 #: Years a news article of this corpus can carry: the web era to the near future.
 MIN_YEAR, MAX_YEAR = 1995, 2100
