@@ -171,12 +171,22 @@ def readings(char: str, passes: int) -> tuple[Reading, ...]:
 #: rare word of two rare characters must not outweigh a whole reading.
 MAX_PAIR_BONUS = 8.0
 #: Hypotheses kept per character: (decoder state, last character) pairs.
-#: Calibrated on the benchmark's mixed-decoder chains: 4 to 24 restore the
-#: same passages (the margin below prunes more), 6 is the cheapest safe one.
+#: Calibrated on the benchmark's mixed-decoder chains: 3 to 24 restore the
+#: same passages (the margin below prunes more), 6 leaves room.
 BEAM = 6
-#: Hypotheses scoring this much (natural log) below the best are dropped: a
-#: reading so far behind never came back on the benchmark's chains.
-MARGIN = 15.0
+#: Hypotheses ranking this much (natural log) below the best are dropped. A
+#: hypothesis waiting for a trail byte is ranked with the best character its
+#: lead byte can start (``_lead_outlook``), so that it is not ahead of one that
+#: has just paid for a character; so ranked, a reading 10 behind never came
+#: back on the benchmark's chains (9 loses passages). Ranked by their scores
+#: alone, readings 14 behind came back, and the search needed 15: twice the
+#: hypotheses.
+MARGIN = 10.0
+#: The margin of the search over single bytes (``undo_mixed`` with no pass),
+#: which runs where a run of Latin-1 letters does not decode as GBK as it
+#: stands, that is where a soft hyphen was lost: the reading that puts it back
+#: falls behind by its cost at once and must survive that step.
+SINGLE_BYTE_MARGIN = MARGIN - SOFT_HYPHEN_COST
 #: Complete readings rescored with the word model (4 restore as many as 8 on
 #: the benchmark's chains).
 FINALISTS = 4
@@ -198,6 +208,20 @@ def _char_score(char: str) -> float:
         return cost
     cost = plausibility.char_cost(char) * _LN10
     return cost + TRADITIONAL_COST if char in scripts.traditional_only() else cost
+
+
+@functools.cache
+def _lead_outlook() -> tuple[float, ...]:
+    """For each byte, the score of the likeliest character a GBK lead byte of that value
+    starts (``_char_score``), -inf for bytes that start none; a last entry 0.0 for no
+    pending lead, so that ``_lead_outlook()[pending]`` serves every decoder state."""
+    chars = gbk_chars()
+    outlook = []
+    for lead in range(0x100):
+        written = [chars[lead << 8 | trail] for trail in range(0x40, 0x100)] if lead >= 0x81 else []
+        scores = [_char_score(char) for char in written if char]
+        outlook.append(max(scores, default=-math.inf))
+    return (*outlook, 0.0)
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -357,6 +381,15 @@ def _moves(char: str, passes: int, pending: int, partial: bytes) -> tuple[Move, 
     return tuple(found.values())
 
 
+#: One way to go on from a hypothesis: the moves of the next character, the
+#: last character written, the score, the priors and the text so far.
+Branch = tuple[tuple[Move, ...], str, float, float, Text]
+
+
+def _rank(item: tuple[float, Key, Value]) -> float:
+    return item[0]
+
+
 def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
     """The most likely GBK reading of ``piece`` (no byte below 0x40 inside), or None.
 
@@ -366,28 +399,54 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
     character model looks at.
     """
     chars = gbk_chars()
+    outlook = _lead_outlook()
+    margin = MARGIN if passes else SINGLE_BYTE_MARGIN
+    pair_bonus = _pair_bonus
     beams: dict[Key, Value] = {(-1, b"", left[-1:]): (0.0, 0.0, None)}
     for char in piece:
         grown: dict[Key, Value] = {}
+        get = grown.get
         for (pending, partial, last), (score, priors, text) in beams.items():
             if pending >= 0 and (hyphen := chars[pending << 8 | SOFT_HYPHEN]):
                 # A lost soft hyphen completes the pending character first.
-                _extend(
-                    grown,
-                    _moves(char, passes, -1, partial),
-                    hyphen,
-                    score + SOFT_HYPHEN_COST + _char_score(hyphen) + _pair_bonus(last, hyphen),
-                    priors + SOFT_HYPHEN_COST,
-                    (text, hyphen),
+                branches: tuple[Branch, ...] = (
+                    (
+                        _moves(char, passes, -1, partial),
+                        hyphen,
+                        score + SOFT_HYPHEN_COST + _char_score(hyphen) + pair_bonus(last, hyphen),
+                        priors + SOFT_HYPHEN_COST,
+                        (text, hyphen),
+                    ),
+                    (_moves(char, passes, pending, partial), last, score, priors, text),
                 )
-            _extend(grown, _moves(char, passes, pending, partial), last, score, priors, text)
+            else:
+                branches = ((_moves(char, passes, pending, partial), last, score, priors, text),)
+            # Each reading extends the hypothesis; the best hypothesis of each
+            # (state, last character) is kept.
+            for moves, before, base, base_priors, base_text in branches:
+                han = before >= "\u3400"
+                for state, scanned, added, first, final, inner, prior in moves:
+                    total = base + inner + prior
+                    if added:
+                        if han and first >= "\u3400":
+                            total += pair_bonus(before, first)
+                        key = (state, scanned, final)
+                        old = get(key)
+                        if old is None or old[0] < total:
+                            grown[key] = (total, base_priors + prior, (base_text, added))
+                    else:
+                        key = (state, scanned, before)
+                        old = get(key)
+                        if old is None or old[0] < total:
+                            grown[key] = (total, base_priors + prior, base_text)
         if not grown:
             return None
-        floor = max(value[0] for value in grown.values()) - MARGIN
-        kept = [item for item in grown.items() if item[1][0] >= floor]
+        ranked = [(value[0] + outlook[key[0]], key, value) for key, value in grown.items()]
+        floor = max(item[0] for item in ranked) - margin
+        kept = [item for item in ranked if item[0] >= floor]
         if len(kept) > BEAM:
-            kept = heapq.nlargest(BEAM, kept, key=lambda item: item[1][0])
-        beams = dict(kept)
+            kept = heapq.nlargest(BEAM, kept, key=_rank)
+        beams = {key: value for _, key, value in kept}
     finished: list[tuple[float, float, Text, str]] = []
     for (pending, _partial, _last), (score, priors, text) in beams.items():
         if pending < 0:
@@ -405,31 +464,6 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
         rescored.append((wordmodel.logprob(left + joined) + priors, joined))
     top = max(rescored)
     return top[1], top[0]
-
-
-def _extend(
-    grown: dict[Key, Value],
-    moves: tuple[Move, ...],
-    last: str,
-    score: float,
-    priors: float,
-    text: Text,
-) -> None:
-    """Add to ``grown`` the hypothesis (``last``, ``score``, ``priors``, ``text``) extended
-    by each of ``moves``, keeping the best hypothesis of each state."""
-    han = last >= "\u3400"
-    get = grown.get
-    for state, scanned, added, first, final, inner, prior in moves:
-        total = score + inner + prior
-        if added:
-            if han and first >= "\u3400":
-                total += _pair_bonus(last, first)
-            key = (state, scanned, final)
-        else:
-            key = (state, scanned, last)
-        old = get(key)
-        if old is None or old[0] < total:
-            grown[key] = (total, priors + prior, (text, added) if added else text)
 
 
 def undo_mixed(line: str, passes: int = 1) -> str | None:
