@@ -47,7 +47,7 @@ import heapq
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from cleaning.text import plausibility, scripts, wordmodel
@@ -654,7 +654,15 @@ def repair_misaligned(text: str) -> str:
     if not any(mark in text for mark in REPLACEMENT_MARKS):
         return text
     allow_drops = PUA_RE.search(text) is None
-    context = _Context(_document_bigrams(text), scripts.foreign_to(text))
+    contexts: list[_Context] = []
+
+    def context() -> _Context:
+        # What the document says (its pairs, its script) is read once, and
+        # only when a line has a run to realign.
+        if not contexts:
+            contexts.append(_Context(_document_bigrams(text), scripts.foreign_to(text)))
+        return contexts[0]
+
     return "\n".join(_repair_line(line, allow_drops, context) for line in text.split("\n"))
 
 
@@ -680,7 +688,7 @@ def _farm_like(line: str) -> bool:
     return len(han) < MIN_JUDGED or plausibility.score(han) >= MIN_LINE_SCORE
 
 
-def _repair_line(line: str, allow_drops: bool, document: _Context) -> str:
+def _repair_line(line: str, allow_drops: bool, document_of: Callable[[], _Context]) -> str:
     if not any(mark in line for mark in REPLACEMENT_MARKS) or not _farm_like(line):
         return line
     out: list[str] = []
@@ -693,7 +701,7 @@ def _repair_line(line: str, allow_drops: bool, document: _Context) -> str:
             continue
         previous = out[-1] if out else ""
         left = _plain("".join(out[-3 * CONTEXT :]))[-CONTEXT:]
-        context = dataclasses.replace(document, opened=_open_quotes("".join(out)))
+        context = dataclasses.replace(document_of(), opened=_open_quotes("".join(out)))
         found = _best(_candidates(line, pos, previous, allow_drops), line, left, context)
         if found is None:
             out.append(char)
