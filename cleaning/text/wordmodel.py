@@ -266,6 +266,21 @@ def _after_digits(sentence: str) -> int:
     return len(_AFTER_DIGIT_RE.findall(sentence))
 
 
+def _unit(char: str) -> tuple[float, bool]:
+    """The natural-log probability of ``char`` (simplified) as a word of its own, and
+    whether longer dictionary words begin with it."""
+    scores, log_total = _model()
+    first = scores.get(char)
+    if first is None or first == PREFIX:
+        return _single_cost(char, log_total), first is not None
+    return first, True
+
+
+#: ``_unit`` of each character seen (a few thousand: the model's own table, read
+#: once per character instead of once per position).
+_UNITS: dict[str, tuple[float, bool]] = {}
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def logprob(text: str) -> float:
     """Natural-log probability of the most likely segmentation of ``text`` into words.
@@ -274,17 +289,18 @@ def logprob(text: str) -> float:
     texts score lower, so compare candidates of equal length, or mind the
     difference.
     """
-    scores, log_total = _model()
+    scores = _model()[0]
+    units = _UNITS
     sentence = text.translate(t2s.char_map())
     n = len(sentence)
     best = [0.0] * (n + 1)
     for start in range(n - 1, -1, -1):
-        first = scores.get(sentence[start])
-        if first is None or first == PREFIX:
-            top = _single_cost(sentence[start], log_total) + best[start + 1]
-        else:
-            top = first + best[start + 1]
-        if first is not None:
+        char = sentence[start]
+        unit = units.get(char)
+        if unit is None:
+            unit = units[char] = _unit(char)
+        top = unit[0] + best[start + 1]
+        if unit[1]:
             for end in range(start + 2, min(n, start + MAX_WORD) + 1):
                 score = scores.get(sentence[start:end])
                 if score is None:
