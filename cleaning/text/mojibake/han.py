@@ -291,51 +291,72 @@ def _lost_utf8_bytes(
     except UnicodeDecodeError:
         return None
     partial, rest = bytes(head[boundary:]), bytes(after)
-    # Each lost byte made no GBK pair with the byte after it, or the decoder
-    # would have read the pair instead of losing the byte.
+    # Each candidate completes one or two characters: decode just those.
     kinds = _lost_kinds(head, width)
-    # A strict decoder (user-defined codes lost too, as Python's) is the one
-    # that writes U+FFFD; code page 936 keeps those codes and writes ``?``.
+    candidates = _completions(partial, rest[:3], tuple(k is _LEADS for k in kinds), following)
+    if not candidates:
+        return None
+    previous = prefix[-1:]
+    char_logprob = wordmodel.char_logprob
+    partners = wordmodel.partners
+    # A cheap look first: how common the character is, and whether it makes
+    # a word with a neighbour; the word model judges the most promising.
+    promises = []
+    followers = []
+    for _, text, used in candidates:
+        following_char = text[1:2] or _first_char(rest[used:])
+        followers.append(following_char)
+        foreign = text[0] in other or text[1:2] in other
+        promises.append(
+            char_logprob(text[0])
+            + LOST_WORD_BONUS * partners(previous, text[0], following_char)
+            + wordmodel.SCRIPT_COST * foreign
+        )
+    tails: dict[int, str] = {}
+
+    def likelihood(index: int) -> float:
+        _, text, used = candidates[index]
+        tail = tails.get(used)
+        if tail is None:
+            tail = tails[used] = _decode_head(b"", rest[used:]) or ""
+        return (
+            wordmodel.logprob(prefix + text + tail)
+            + wordmodel.SCRIPT_COST * sum(c in other for c in text)
+            + PARTNER_WEIGHT * partners(previous, text[0], followers[index])
+        )
+
+    shortlist = heapq.nlargest(_LOST_SHORTLIST, range(len(candidates)), key=promises.__getitem__)
+    return list(candidates[max(shortlist, key=likelihood)][0])
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _completions(
+    partial: bytes, rest: bytes, leads: tuple[bool, ...], following: int | None
+) -> tuple[tuple[tuple[int, ...], str, int], ...]:
+    """The values lost bytes may have had after ``partial`` (a lead byte or a
+    continuation, by ``leads``), with the characters each completes and how many
+    bytes of ``rest`` (at most 3) they take (see ``_complete``).
+
+    Each lost byte made no GBK pair with the byte after it (``following`` for
+    the last one), or the decoder would have read the pair instead of losing
+    the byte. A strict decoder (user-defined codes lost too, as Python's) is
+    the one that writes U+FFFD; code page 936 keeps those codes and writes
+    ``?``. A table of the two encodings, the same for every text.
+    """
+    kinds = [_LEADS if lead else _CONTINUATION for lead in leads]
     ok = strict_gbk_pairs()
     last = [v for v in kinds[-1] if following is None or not ok[v << 8 | following]]
     combos: list[tuple[int, ...]]
-    if width == 1:
+    if len(kinds) == 1:
         combos = [(v,) for v in last]
     else:
         combos = [(v0, v1) for v1 in last for v0 in kinds[0] if not ok[v0 << 8 | v1]]
-    # Each candidate completes one or two characters: decode just those.
-    chunks: dict[tuple[int, ...], tuple[str, int]] = {}
+    found = []
     for values in combos:
         chunk = _complete(partial + bytes(values), rest)
         if chunk is not None:
-            chunks[values] = chunk
-    if not chunks:
-        return None
-    previous = prefix[-1:]
-
-    def promise(values: tuple[int, ...]) -> float:
-        text, used = chunks[values]
-        following_char = text[1:2] or _first_char(rest[used:])
-        foreign = text[0] in other or text[1:2] in other
-        return (
-            wordmodel.char_logprob(text[0])
-            + LOST_WORD_BONUS * wordmodel.partners(previous, text[0], following_char)
-            + wordmodel.SCRIPT_COST * foreign
-        )
-
-    def likelihood(values: tuple[int, ...]) -> float:
-        text, used = chunks[values]
-        window = prefix + text + (_decode_head(b"", rest[used:]) or "")
-        following_char = text[1:2] or _first_char(rest[used:])
-        return (
-            wordmodel.logprob(window)
-            + wordmodel.SCRIPT_COST * sum(c in other for c in text)
-            + PARTNER_WEIGHT * wordmodel.partners(previous, text[0], following_char)
-        )
-
-    shortlist = heapq.nlargest(_LOST_SHORTLIST, chunks, key=promise)
-    best: tuple[int, ...] = max(shortlist, key=likelihood)
-    return list(best)
+            found.append((values, *chunk))
+    return tuple(found)
 
 
 def _complete(sequence: bytes, rest: bytes) -> tuple[str, int] | None:
