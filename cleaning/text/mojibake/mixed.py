@@ -381,9 +381,45 @@ def _moves(char: str, passes: int, pending: int, partial: bytes) -> tuple[Move, 
     return tuple(found.values())
 
 
-#: One way to go on from a hypothesis: the moves of the next character, the
-#: last character written, the score, the priors and the text so far.
-Branch = tuple[tuple[Move, ...], str, float, float, Text]
+def _extend(
+    grown: dict[Key, Value],
+    moves: tuple[Move, ...],
+    last: str,
+    score: float,
+    priors: float,
+    text: Text,
+    outlook: tuple[float, ...],
+) -> float:
+    """Add to ``grown`` the hypothesis (``last``, ``score``, ``priors``, ``text``) extended
+    by each of ``moves``, keeping the best hypothesis of each state; returns the best
+    rank among the extensions (``_lead_outlook``)."""
+    han = last >= "\u3400"
+    get = grown.get
+    pair_bonus = _pair_bonus
+    best = -math.inf
+    for state, scanned, added, first, final, inner, prior in moves:
+        total = score + inner + prior
+        if added:
+            if han and first >= "\u3400":
+                total += pair_bonus(last, first)
+            key = (state, scanned, final)
+        else:
+            key = (state, scanned, last)
+        old = get(key)
+        if old is None or old[0] < total:
+            grown[key] = (total, priors + prior, (text, added) if added else text)
+        rank = total + outlook[state]
+        if rank > best:
+            best = rank
+    return best
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _best_gain(char: str, passes: int, partial: bytes) -> float:
+    """The most a hypothesis waiting for no trail byte gains (score and prior) by the
+    best reading of ``char`` (see ``_moves``)."""
+    moves = _moves(char, passes, -1, partial)
+    return max((inner + prior for *_, inner, prior in moves), default=-math.inf)
 
 
 def _rank(item: tuple[float, Key, Value]) -> float:
@@ -401,48 +437,38 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
     chars = gbk_chars()
     outlook = _lead_outlook()
     margin = MARGIN if passes else SINGLE_BYTE_MARGIN
-    pair_bonus = _pair_bonus
     beams: dict[Key, Value] = {(-1, b"", left[-1:]): (0.0, 0.0, None)}
     for char in piece:
         grown: dict[Key, Value] = {}
-        get = grown.get
+        hyphens: list[tuple[bytes, str, float, float, Text]] = []
+        best = -math.inf
         for (pending, partial, last), (score, priors, text) in beams.items():
             if pending >= 0 and (hyphen := chars[pending << 8 | SOFT_HYPHEN]):
                 # A lost soft hyphen completes the pending character first.
-                branches: tuple[Branch, ...] = (
+                hyphens.append(
                     (
-                        _moves(char, passes, -1, partial),
+                        partial,
                         hyphen,
-                        score + SOFT_HYPHEN_COST + _char_score(hyphen) + pair_bonus(last, hyphen),
+                        score + SOFT_HYPHEN_COST + _char_score(hyphen) + _pair_bonus(last, hyphen),
                         priors + SOFT_HYPHEN_COST,
                         (text, hyphen),
-                    ),
-                    (_moves(char, passes, pending, partial), last, score, priors, text),
+                    )
                 )
-            else:
-                branches = ((_moves(char, passes, pending, partial), last, score, priors, text),)
-            # Each reading extends the hypothesis; the best hypothesis of each
-            # (state, last character) is kept.
-            for moves, before, base, base_priors, base_text in branches:
-                han = before >= "\u3400"
-                for state, scanned, added, first, final, inner, prior in moves:
-                    total = base + inner + prior
-                    if added:
-                        if han and first >= "\u3400":
-                            total += pair_bonus(before, first)
-                        key = (state, scanned, final)
-                        old = get(key)
-                        if old is None or old[0] < total:
-                            grown[key] = (total, base_priors + prior, (base_text, added))
-                    else:
-                        key = (state, scanned, before)
-                        old = get(key)
-                        if old is None or old[0] < total:
-                            grown[key] = (total, base_priors + prior, base_text)
+            moves = _moves(char, passes, pending, partial)
+            best = max(best, _extend(grown, moves, last, score, priors, text, outlook))
+        # A hypothesis that put a lost soft hyphen back is extended only if one
+        # of its readings may rank within the margin: a reading gains at most
+        # its own score and a word's bonus, and the lead byte it leaves pending
+        # ranks at most as nothing pending.
+        for partial, hyphen, base, base_priors, base_text in hyphens:
+            if base + _best_gain(char, passes, partial) + MAX_PAIR_BONUS >= best - margin:
+                moves = _moves(char, passes, -1, partial)
+                extended = _extend(grown, moves, hyphen, base, base_priors, base_text, outlook)
+                best = max(best, extended)
         if not grown:
             return None
+        floor = best - margin
         ranked = [(value[0] + outlook[key[0]], key, value) for key, value in grown.items()]
-        floor = max(item[0] for item in ranked) - margin
         kept = [item for item in ranked if item[0] >= floor]
         if len(kept) > BEAM:
             kept = heapq.nlargest(BEAM, kept, key=_rank)
@@ -457,9 +483,9 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
     if not finished:
         return None
     # The word model judges the finalists; the readings' priors weigh in.
-    best = heapq.nlargest(FINALISTS, finished, key=lambda item: item[0])
+    finalists = heapq.nlargest(FINALISTS, finished, key=lambda item: item[0])
     rescored: list[tuple[float, str]] = []
-    for _, priors, text, hyphen in best:
+    for _, priors, text, hyphen in finalists:
         joined = _joined(text) + hyphen
         rescored.append((wordmodel.logprob(left + joined) + priors, joined))
     top = max(rescored)
