@@ -388,37 +388,41 @@ def _extend(
     score: float,
     priors: float,
     text: Text,
-    outlook: tuple[float, ...],
+    best: float,
+    margin: float,
 ) -> float:
     """Add to ``grown`` the hypothesis (``last``, ``score``, ``priors``, ``text``) extended
-    by each of ``moves``, keeping the best hypothesis of each state; returns the best
-    rank among the extensions (``_lead_outlook``)."""
+    by each of ``moves``, keeping the best hypothesis of each state, and return the best
+    rank (``_lead_outlook``) among them and ``best``, the best rank so far.
+
+    An extension ranking more than ``margin`` below the best so far would be
+    pruned after this character anyway: it is not added.
+    """
     han = last >= "\u3400"
     get = grown.get
     pair_bonus = _pair_bonus
-    best = -math.inf
+    outlook = _lead_outlook()
     for state, scanned, added, first, final, inner, prior in moves:
         total = score + inner + prior
-        if added:
-            if han and first >= "\u3400":
-                total += pair_bonus(last, first)
-            key = (state, scanned, final)
-        else:
-            key = (state, scanned, last)
+        if added and han and first >= "\u3400":
+            total += pair_bonus(last, first)
+        rank = total + outlook[state]
+        if rank < best - margin:
+            continue
+        if rank > best:
+            best = rank
+        key = (state, scanned, final if added else last)
         old = get(key)
         if old is None or old[0] < total:
             grown[key] = (total, priors + prior, (text, added) if added else text)
-        rank = total + outlook[state]
-        if rank > best:
-            best = rank
     return best
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _best_gain(char: str, passes: int, partial: bytes) -> float:
-    """The most a hypothesis waiting for no trail byte gains (score and prior) by the
-    best reading of ``char`` (see ``_moves``)."""
-    moves = _moves(char, passes, -1, partial)
+def _best_gain(char: str, passes: int, pending: int, partial: bytes) -> float:
+    """The most a hypothesis gains (score and prior) by the best reading of ``char``
+    (see ``_moves``), a word's bonus left out."""
+    moves = _moves(char, passes, pending, partial)
     return max((inner + prior for *_, inner, prior in moves), default=-math.inf)
 
 
@@ -454,17 +458,18 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
                         (text, hyphen),
                     )
                 )
-            moves = _moves(char, passes, pending, partial)
-            best = max(best, _extend(grown, moves, last, score, priors, text, outlook))
-        # A hypothesis that put a lost soft hyphen back is extended only if one
-        # of its readings may rank within the margin: a reading gains at most
-        # its own score and a word's bonus, and the lead byte it leaves pending
-        # ranks at most as nothing pending.
+            # A hypothesis is extended only if one of its readings may rank
+            # within the margin: a reading gains at most its own score and a
+            # word's bonus, and the lead byte it leaves pending ranks at most
+            # as nothing pending.
+            if score + _best_gain(char, passes, pending, partial) + MAX_PAIR_BONUS >= best - margin:
+                moves = _moves(char, passes, pending, partial)
+                best = _extend(grown, moves, last, score, priors, text, best, margin)
+        # Soft hyphens put back are unlikely: looked at once the rest set the bar.
         for partial, hyphen, base, base_priors, base_text in hyphens:
-            if base + _best_gain(char, passes, partial) + MAX_PAIR_BONUS >= best - margin:
+            if base + _best_gain(char, passes, -1, partial) + MAX_PAIR_BONUS >= best - margin:
                 moves = _moves(char, passes, -1, partial)
-                extended = _extend(grown, moves, hyphen, base, base_priors, base_text, outlook)
-                best = max(best, extended)
+                best = _extend(grown, moves, hyphen, base, base_priors, base_text, best, margin)
         if not grown:
             return None
         floor = best - margin
