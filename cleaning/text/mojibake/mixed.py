@@ -378,7 +378,9 @@ def _moves(char: str, passes: int, pending: int, partial: bytes) -> tuple[Move, 
         old = found.get((state, scanned, added))
         if old is None or old[6] < prior:
             found[state, scanned, added] = (state, scanned, added, first, last, inner, prior)
-    return tuple(found.values())
+    # The most promising first, so that a search can stop at the first hopeless one.
+    outlook = _lead_outlook()
+    return tuple(sorted(found.values(), key=lambda move: -(move[5] + move[6] + outlook[move[0]])))
 
 
 def _extend(
@@ -404,6 +406,8 @@ def _extend(
     outlook = _lead_outlook()
     for state, scanned, added, first, final, inner, prior in moves:
         total = score + inner + prior
+        if total + outlook[state] + MAX_PAIR_BONUS < best - margin:
+            break  # the moves come most promising first: none after ranks higher
         if added and han and first >= "\u3400":
             total += pair_bonus(last, first)
         rank = total + outlook[state]
@@ -420,10 +424,11 @@ def _extend(
 
 @functools.lru_cache(maxsize=1 << 16)
 def _best_gain(char: str, passes: int, pending: int, partial: bytes) -> float:
-    """The most a hypothesis gains (score and prior) by the best reading of ``char``
-    (see ``_moves``), a word's bonus left out."""
+    """The most a hypothesis's rank gains (score, prior and ``_lead_outlook``) by the
+    best reading of ``char`` (see ``_moves``), a word's bonus left out."""
+    outlook = _lead_outlook()
     moves = _moves(char, passes, pending, partial)
-    return max((inner + prior for *_, inner, prior in moves), default=-math.inf)
+    return max((move[5] + move[6] + outlook[move[0]] for move in moves), default=-math.inf)
 
 
 def _rank(item: tuple[float, Key, Value]) -> float:
@@ -459,9 +464,8 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
                     )
                 )
             # A hypothesis is extended only if one of its readings may rank
-            # within the margin: a reading gains at most its own score and a
-            # word's bonus, and the lead byte it leaves pending ranks at most
-            # as nothing pending.
+            # within the margin: a reading gains at most its own score, its
+            # outlook and a word's bonus.
             if score + _best_gain(char, passes, pending, partial) + MAX_PAIR_BONUS >= best - margin:
                 moves = _moves(char, passes, pending, partial)
                 best = _extend(grown, moves, last, score, priors, text, best, margin)
