@@ -298,19 +298,24 @@ def _lost_utf8_bytes(
         return None
     previous = prefix[-1:]
     char_logprob = wordmodel.char_logprob
-    partners = wordmodel.partners
+    simplified = wordmodel.simplified
     # A cheap look first: how common the character is, and whether it makes
-    # a word with a neighbour; the word model judges the most promising.
+    # a word with a neighbour (``wordmodel.partners``); the word model judges
+    # the most promising.
+    after_previous = wordmodel.followers(previous) if previous else frozenset()
+    nexts = {used: _first_char(rest[used:]) for used in {used for _, _, used in candidates}}
     promises = []
     followers = []
     for _, text, used in candidates:
-        following_char = text[1:2] or _first_char(rest[used:])
+        following_char = text[1:2] or nexts[used]
         followers.append(following_char)
         foreign = text[0] in other or text[1:2] in other
+        simple = simplified(text[0])
+        partnered = (simple in after_previous) + (
+            bool(following_char) and simple in wordmodel.leaders(following_char)
+        )
         promises.append(
-            char_logprob(text[0])
-            + LOST_WORD_BONUS * partners(previous, text[0], following_char)
-            + wordmodel.SCRIPT_COST * foreign
+            char_logprob(text[0]) + LOST_WORD_BONUS * partnered + wordmodel.SCRIPT_COST * foreign
         )
     tails: dict[int, str] = {}
 
@@ -322,7 +327,7 @@ def _lost_utf8_bytes(
         return (
             wordmodel.logprob(prefix + text + tail)
             + wordmodel.SCRIPT_COST * sum(c in other for c in text)
-            + PARTNER_WEIGHT * partners(previous, text[0], followers[index])
+            + PARTNER_WEIGHT * wordmodel.partners(previous, text[0], followers[index])
         )
 
     shortlist = heapq.nlargest(_LOST_SHORTLIST, range(len(candidates)), key=promises.__getitem__)
