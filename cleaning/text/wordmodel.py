@@ -310,6 +310,8 @@ def logprob(text: str) -> float:
                     if total > top:
                         top = total
         best[start] = top
+    if sentence.isalpha():
+        return best[0]  # no mark and no digit: nothing below to count
     return (
         best[0]
         + BAD_PUNCTUATION_PAIR_COST * _bad_pairs(sentence.translate(FOLDED))
