@@ -384,7 +384,7 @@ class _Context:
         foreign = self.foreign.intersection(text)
         pairing = _pairing(self.opened, text, right) if _MARKS.intersection(text) else 0.0
         return (
-            wordmodel.logprob(window)
+            wordmodel.logprob_before(left + text, right)
             + CACHE_WEIGHT * len(pairs & self.bigrams)
             + wordmodel.SCRIPT_COST * len(foreign)
             + pairing

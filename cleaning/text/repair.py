@@ -156,7 +156,7 @@ def repair_text_explained(text: str) -> Repaired:
 def forget_texts() -> None:
     """Drop what the repairs memoized about texts already seen (word-model windows,
     repaired lines); loaded tables stay. For benchmarks that time a text twice."""
-    wordmodel.logprob.cache_clear()
+    wordmodel.forget()
     mojibake.forget_lines()
 
 

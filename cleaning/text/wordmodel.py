@@ -289,12 +289,40 @@ def logprob(text: str) -> float:
     texts score lower, so compare candidates of equal length, or mind the
     difference.
     """
+    sentence = text.translate(t2s.char_map())
+    best = [0.0] * (len(sentence) + 1)
+    _segment(sentence, best, len(sentence))
+    return _with_marks(sentence, best[0])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def logprob_before(head: str, tail: str) -> float:
+    """``logprob(head + tail)``, the tail's share of the work done once per tail: for
+    scoring many candidate heads before the same text (the same value, bit for bit)."""
+    table = t2s.char_map()
+    start = head.translate(table)
+    end = tail.translate(table)
+    best = [0.0] * len(start)
+    best += _tail_best(end)
+    _segment(start + end, best, len(start))
+    return _with_marks(start + end, best[0])
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _tail_best(sentence: str) -> tuple[float, ...]:
+    best = [0.0] * (len(sentence) + 1)
+    _segment(sentence, best, len(sentence))
+    return tuple(best)
+
+
+def _segment(sentence: str, best: list[float], stop: int) -> None:
+    """Fill ``best[start]``, for each start before ``stop``, with the log-probability of
+    the best segmentation of ``sentence[start:]`` (``best`` from ``stop`` on given):
+    right to left, each start takes the best word that begins there."""
     scores = _model()[0]
     units = _UNITS
-    sentence = text.translate(t2s.char_map())
     n = len(sentence)
-    best = [0.0] * (n + 1)
-    for start in range(n - 1, -1, -1):
+    for start in range(stop - 1, -1, -1):
         char = sentence[start]
         unit = units.get(char)
         if unit is None:
@@ -310,10 +338,22 @@ def logprob(text: str) -> float:
                     if total > top:
                         top = total
         best[start] = top
+
+
+def _with_marks(sentence: str, words: float) -> float:
+    """The segmentation's log-probability ``words`` with what the marks and digits of
+    ``sentence`` say."""
     if sentence.isalpha():
-        return best[0]  # no mark and no digit: nothing below to count
+        return words  # no mark and no digit: nothing to count
     return (
-        best[0]
+        words
         + BAD_PUNCTUATION_PAIR_COST * _bad_pairs(sentence.translate(FOLDED))
         + AFTER_DIGIT_BONUS * _after_digits(sentence)
     )
+
+
+def forget() -> None:
+    """Drop the memoized scores of texts (the dictionary stays loaded)."""
+    logprob.cache_clear()
+    logprob_before.cache_clear()
+    _tail_best.cache_clear()

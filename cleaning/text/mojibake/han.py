@@ -325,7 +325,7 @@ def _lost_utf8_bytes(
         if tail is None:
             tail = tails[used] = _decode_head(b"", rest[used:]) or ""
         return (
-            wordmodel.logprob(prefix + text + tail)
+            wordmodel.logprob_before(prefix + text, tail)
             + wordmodel.SCRIPT_COST * sum(c in other for c in text)
             + PARTNER_WEIGHT * wordmodel.partners(previous, text[0], followers[index])
         )

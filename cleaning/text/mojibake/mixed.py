@@ -435,7 +435,7 @@ def _rank(item: tuple[float, Key, Value]) -> float:
     return item[0]
 
 
-def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
+def _search(piece: str, left: str, passes: int) -> str | None:
     """The most likely GBK reading of ``piece`` (no byte below 0x40 inside), or None.
 
     A beam search over the characters of ``piece``; each hypothesis is the
@@ -493,12 +493,31 @@ def _search(piece: str, left: str, passes: int) -> tuple[str, float] | None:
         return None
     # The word model judges the finalists; the readings' priors weigh in.
     finalists = heapq.nlargest(FINALISTS, finished, key=lambda item: item[0])
-    rescored: list[tuple[float, str]] = []
-    for _, priors, text, hyphen in finalists:
-        joined = _joined(text) + hyphen
-        rescored.append((wordmodel.logprob(left + joined) + priors, joined))
-    top = max(rescored)
-    return top[1], top[0]
+    if len(finalists) == 1:
+        return _joined(finalists[0][2]) + finalists[0][3]
+    readings = [(_joined(text) + hyphen, priors) for _, priors, text, hyphen in finalists]
+    # Their common end is segmented once.
+    shared = _common_end([reading for reading, _ in readings])
+    rescored = [
+        (
+            wordmodel.logprob_before(
+                left + reading[: len(reading) - shared], reading[len(reading) - shared :]
+            )
+            + priors,
+            reading,
+        )
+        for reading, priors in readings
+    ]
+    return max(rescored)[1]
+
+
+def _common_end(texts: list[str]) -> int:
+    """How many characters all ``texts`` end with."""
+    shortest = min(map(len, texts))
+    shared = 0
+    while shared < shortest and len({text[-1 - shared] for text in texts}) == 1:
+        shared += 1
+    return shared
 
 
 def undo_mixed(line: str, passes: int = 1) -> str | None:
@@ -516,7 +535,7 @@ def undo_mixed(line: str, passes: int = 1) -> str | None:
             found = _search(piece, "".join(out)[-1:], passes)
             if found is None:
                 return None
-            out.append(found[0])
+            out.append(found)
         else:
             out.append(piece)
         if cut is not None:
