@@ -105,9 +105,12 @@ def rare_share(text: str) -> float:
     return len(text.translate(_common_deleter())) / wide
 
 
+_SPACE_RE = re.compile(r"\s+")
+
+
 def score(text: str) -> float:
     """Mean character score of a text, white space ignored; -inf for no characters."""
-    costs = [char_cost(char) for char in text if not char.isspace()]
+    costs = list(map(char_cost, _SPACE_RE.sub("", text)))
     if not costs:
         return float("-inf")
     return sum(costs) / len(costs)

@@ -101,23 +101,27 @@ def _gbk_bytes(line: str) -> list[int | None] | None:
     """
     data: list[int | None] = []
     euros: list[int] = []
-    for char in line:
-        if char == "\ufffd":
-            data.append(None)
-        elif char == "\u20ac":
-            euros.append(len(data))
-            data.append(0x80)
-        elif char < "\x80":
-            data.append(ord(char))
-        else:
+    for index, piece in enumerate(_LOST_OR_EURO_RE.split(line)):
+        if index % 2:
+            if piece == "\u20ac":
+                euros.append(len(data))
+                data.append(0x80)
+            else:
+                data.append(None)
+        elif piece:
             try:
-                encoded = char.encode("gb18030")
+                encoded = piece.encode("gb18030")
             except UnicodeEncodeError:
                 return None
-            if len(encoded) != 2:
+            # One byte per ASCII character, two per other: no four-byte code.
+            if len(encoded) != 2 * len(piece) - len(piece.encode("ascii", "ignore")):
                 return None
             data.extend(encoded)
     return _resolve_euros(data, euros) if euros else data
+
+
+#: What a GBK decoder wrote for a byte it lost, and ``€`` (see ``_gbk_bytes``).
+_LOST_OR_EURO_RE = re.compile("([\ufffd\u20ac])")
 
 
 def _resolve_euros(data: list[int | None], euros: list[int]) -> list[int | None]:
@@ -180,20 +184,19 @@ def _utf8_from_gbk(line: str) -> str | None:
         return None
     data = _open_question_marks(data)
     foreign = scripts.foreign_to(line.encode("gb18030").decode("utf-8", "ignore"))
+    lost = [index for index, byte in enumerate(data) if byte is None]
     gaps = []
-    gap = 0
-    while gap < len(data):
-        if data[gap] is not None:
-            gap += 1
-            continue
+    index = 0
+    while index < len(lost):
+        gap = lost[index]
         width = 1
-        while gap + width < len(data) and data[gap + width] is None:
+        while index + width < len(lost) and lost[index + width] == gap + width:
             width += 1
         if width <= 2:
             gaps.append((gap, width))
-        gap += width
+        index += width
     # Not UTF-8 at all (another chain's damage): most of it fails to decode.
-    known = bytes(b if b is not None else 0x80 for b in data).decode("utf-8", errors="replace")
+    known = bytes([0x80 if b is None else b for b in data]).decode("utf-8", errors="replace")
     if known.count("\ufffd") > 2 * len(gaps) + 2:
         return None
     # Left to right, then once more for a lost byte that had another one close
@@ -210,7 +213,7 @@ def _utf8_from_gbk(line: str) -> str | None:
             found = _lost_utf8_bytes(data, gap, width, foreign)
             if found is not None:
                 data[gap : gap + width] = found
-    text = bytes(b if b is not None else 0xFF for b in data).decode("utf-8", errors="replace")
+    text = bytes([0xFF if b is None else b for b in data]).decode("utf-8", errors="replace")
     return text if text.count("\ufffd") <= line.count("\ufffd") // 2 else None
 
 
@@ -427,12 +430,16 @@ _CJK_CHAINS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 )
 
 
+#: ASCII and white space: what a line's wide characters are judged without.
+_NARROW_OR_SPACE_RE = re.compile(r"[\x00-\x7f\s]+")
+
+
 def _suspect(line: str) -> bool:
     if line.isascii():
         return False
     if "\ufffd" not in line and plausibility.rare_share(line) < RARE_SHARE:
         return False
-    wide = "".join(c for c in line if ord(c) >= 0x80 and not c.isspace())
+    wide = _NARROW_OR_SPACE_RE.sub("", line)
     return "\ufffd" in wide or plausibility.score(wide) < SUSPECT
 
 
