@@ -45,6 +45,7 @@ import dataclasses
 import functools
 import heapq
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -380,7 +381,7 @@ class _Context:
 
     def score(self, left: str, text: str, right: str) -> float:
         window = left + text + right
-        pairs = {window[i : i + 2] for i in range(len(window) - 1)}
+        pairs = set(map(operator.add, window, window[1:]))
         foreign = self.foreign.intersection(text)
         pairing = _pairing(self.opened, text, right) if _MARKS.intersection(text) else 0.0
         return (
@@ -396,13 +397,20 @@ CACHE_WEIGHT = 2.0
 
 
 def _document_bigrams(text: str) -> frozenset[str]:
+    """The character pairs of ``text`` (readings left out), but those with a mark of damage."""
     plain = _plain(text)
-    pairs = {plain[i : i + 2] for i in range(len(plain) - 1)}
-    damaged = {p for p in pairs if set(p) & _DAMAGE_MARKS or PUA_RE.search(p)}
+    pairs = set(map(operator.add, plain, plain[1:]))
+    damaged = {
+        plain[index : index + 2]
+        for mark in _DAMAGE_RE.finditer(plain)
+        for index in (mark.start() - 1, mark.start())
+        if index >= 0
+    }
     return frozenset(pairs - damaged)
 
 
-_DAMAGE_MARKS = frozenset(REPLACEMENT_MARKS)
+#: A mark of damage: a replacement mark or a private-use character.
+_DAMAGE_RE = re.compile(f"[{re.escape(REPLACEMENT_MARKS)}\ue000-\uf8ff]")
 
 
 @functools.lru_cache(maxsize=4096)

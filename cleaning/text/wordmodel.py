@@ -299,20 +299,22 @@ def logprob(text: str) -> float:
 def logprob_before(head: str, tail: str) -> float:
     """``logprob(head + tail)``, the tail's share of the work done once per tail: for
     scoring many candidate heads before the same text (the same value, bit for bit)."""
-    table = t2s.char_map()
-    start = head.translate(table)
-    end = tail.translate(table)
+    start = head.translate(t2s.char_map())
+    end, segmented = _tail(tail)
     best = [0.0] * len(start)
-    best += _tail_best(end)
-    _segment(start + end, best, len(start))
-    return _with_marks(start + end, best[0])
+    best += segmented
+    sentence = start + end
+    _segment(sentence, best, len(start))
+    return _with_marks(sentence, best[0])
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def _tail_best(sentence: str) -> tuple[float, ...]:
+def _tail(tail: str) -> tuple[str, tuple[float, ...]]:
+    """``tail`` in simplified script and ``_segment``'s values for it alone."""
+    sentence = tail.translate(t2s.char_map())
     best = [0.0] * (len(sentence) + 1)
     _segment(sentence, best, len(sentence))
-    return tuple(best)
+    return sentence, tuple(best)
 
 
 def _segment(sentence: str, best: list[float], stop: int) -> None:
@@ -356,4 +358,4 @@ def forget() -> None:
     """Drop the memoized scores of texts (the dictionary stays loaded)."""
     logprob.cache_clear()
     logprob_before.cache_clear()
-    _tail_best.cache_clear()
+    _tail.cache_clear()
