@@ -477,6 +477,11 @@ def _search(piece: str, left: str, passes: int) -> str | None:
         if not grown:
             return None
         floor = best - margin
+        if len(grown) <= BEAM and all(
+            value[0] + outlook[key[0]] >= floor for key, value in grown.items()
+        ):
+            beams = grown  # nothing to prune (the readings out of reach were never added)
+            continue
         ranked = [(value[0] + outlook[key[0]], key, value) for key, value in grown.items()]
         kept = [item for item in ranked if item[0] >= floor]
         if len(kept) > BEAM:
