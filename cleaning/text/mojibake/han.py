@@ -300,37 +300,38 @@ def _lost_utf8_bytes(
     if not candidates:
         return None
     previous = prefix[-1:]
-    char_logprob = wordmodel.char_logprob
-    simplified = wordmodel.simplified
     # A cheap look first: how common the character is, and whether it makes
     # a word with a neighbour (``wordmodel.partners``); the word model judges
     # the most promising.
     after_previous = wordmodel.followers(previous) if previous else frozenset()
-    nexts = {used: _first_char(rest[used:]) for used in {used for _, _, used in candidates}}
+    nexts: dict[int, str] = {}
+    leaders: dict[str, frozenset[str]] = {"": frozenset()}
     promises = []
-    followers = []
-    for _, text, used in candidates:
-        following_char = text[1:2] or nexts[used]
-        followers.append(following_char)
+    partners = []
+    for _, text, used, frequency, simple in candidates:
+        following_char = text[1:2]
+        if not following_char:
+            if used not in nexts:
+                nexts[used] = _first_char(rest[used:])
+            following_char = nexts[used]
+        before_following = leaders.get(following_char)
+        if before_following is None:
+            before_following = leaders[following_char] = wordmodel.leaders(following_char)
         foreign = text[0] in other or text[1:2] in other
-        simple = simplified(text[0])
-        partnered = (simple in after_previous) + (
-            bool(following_char) and simple in wordmodel.leaders(following_char)
-        )
-        promises.append(
-            char_logprob(text[0]) + LOST_WORD_BONUS * partnered + wordmodel.SCRIPT_COST * foreign
-        )
+        partnered = (simple in after_previous) + (simple in before_following)
+        partners.append(partnered)
+        promises.append(frequency + LOST_WORD_BONUS * partnered + wordmodel.SCRIPT_COST * foreign)
     tails: dict[int, str] = {}
 
     def likelihood(index: int) -> float:
-        _, text, used = candidates[index]
+        _, text, used, _, _ = candidates[index]
         tail = tails.get(used)
         if tail is None:
             tail = tails[used] = _decode_head(b"", rest[used:]) or ""
         return (
             wordmodel.logprob_before(prefix + text, tail)
             + wordmodel.SCRIPT_COST * sum(c in other for c in text)
-            + PARTNER_WEIGHT * wordmodel.partners(previous, text[0], followers[index])
+            + PARTNER_WEIGHT * partners[index]
         )
 
     shortlist = heapq.nlargest(_LOST_SHORTLIST, range(len(candidates)), key=promises.__getitem__)
@@ -340,10 +341,11 @@ def _lost_utf8_bytes(
 @functools.lru_cache(maxsize=1 << 14)
 def _completions(
     partial: bytes, rest: bytes, leads: tuple[bool, ...], following: int | None
-) -> tuple[tuple[tuple[int, ...], str, int], ...]:
+) -> tuple[Completion, ...]:
     """The values lost bytes may have had after ``partial`` (a lead byte or a
-    continuation, by ``leads``), with the characters each completes and how many
-    bytes of ``rest`` (at most 3) they take (see ``_complete``).
+    continuation, by ``leads``), with the characters each completes, how many
+    bytes of ``rest`` (at most 3) they take (see ``_complete``), and the first
+    character's frequency and simplified form.
 
     Each lost byte made no GBK pair with the byte after it (``following`` for
     the last one), or the decoder would have read the pair instead of losing
@@ -363,8 +365,18 @@ def _completions(
     for values in combos:
         chunk = _complete(partial + bytes(values), rest)
         if chunk is not None:
-            found.append((values, *chunk))
+            text, used = chunk
+            first = text[0]
+            found.append(
+                (values, text, used, wordmodel.char_logprob(first), wordmodel.simplified(first))
+            )
     return tuple(found)
+
+
+#: A candidate for lost bytes: their values, the characters they complete, the
+#: bytes after the gap these take, the first character's ``char_logprob`` and
+#: simplified form.
+Completion = tuple[tuple[int, ...], str, int, float, str]
 
 
 def _complete(sequence: bytes, rest: bytes) -> tuple[str, int] | None:
