@@ -423,12 +423,16 @@ def _extend(
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _best_gain(char: str, passes: int, pending: int, partial: bytes) -> float:
-    """The most a hypothesis's rank gains (score, prior and ``_lead_outlook``) by the
-    best reading of ``char`` (see ``_moves``), a word's bonus left out."""
+def _options(
+    char: str, passes: int, pending: int, partial: bytes
+) -> tuple[float, tuple[Move, ...]]:
+    """``_moves`` of ``char`` from the state (``pending``, ``partial``), with the most a
+    hypothesis's rank gains by the best of them (score, prior and ``_lead_outlook``; a
+    word's bonus left out)."""
     outlook = _lead_outlook()
     moves = _moves(char, passes, pending, partial)
-    return max((move[5] + move[6] + outlook[move[0]] for move in moves), default=-math.inf)
+    gain = max((move[5] + move[6] + outlook[move[0]] for move in moves), default=-math.inf)
+    return gain, moves
 
 
 def _rank(item: tuple[float, Key, Value]) -> float:
@@ -466,13 +470,13 @@ def _search(piece: str, left: str, passes: int) -> str | None:
             # A hypothesis is extended only if one of its readings may rank
             # within the margin: a reading gains at most its own score, its
             # outlook and a word's bonus.
-            if score + _best_gain(char, passes, pending, partial) + MAX_PAIR_BONUS >= best - margin:
-                moves = _moves(char, passes, pending, partial)
+            gain, moves = _options(char, passes, pending, partial)
+            if score + gain + MAX_PAIR_BONUS >= best - margin:
                 best = _extend(grown, moves, last, score, priors, text, best, margin)
         # Soft hyphens put back are unlikely: looked at once the rest set the bar.
         for partial, hyphen, base, base_priors, base_text in hyphens:
-            if base + _best_gain(char, passes, -1, partial) + MAX_PAIR_BONUS >= best - margin:
-                moves = _moves(char, passes, -1, partial)
+            gain, moves = _options(char, passes, -1, partial)
+            if base + gain + MAX_PAIR_BONUS >= best - margin:
                 best = _extend(grown, moves, hyphen, base, base_priors, base_text, best, margin)
         if not grown:
             return None
