@@ -108,12 +108,21 @@ def rare_share(text: str) -> float:
 _SPACE_RE = re.compile(r"\s+")
 
 
+#: ``char_cost`` of each character seen, for ``score``'s whole-text lookups.
+_COSTS: dict[str, float] = {}
+
+
 def score(text: str) -> float:
     """Mean character score of a text, white space ignored; -inf for no characters."""
-    costs = list(map(char_cost, _SPACE_RE.sub("", text)))
-    if not costs:
+    chars = _SPACE_RE.sub("", text)
+    if not chars:
         return float("-inf")
-    return sum(costs) / len(costs)
+    try:
+        total = sum(map(_COSTS.__getitem__, chars))
+    except KeyError:
+        _COSTS.update((char, char_cost(char)) for char in set(chars) - _COSTS.keys())
+        total = sum(map(_COSTS.__getitem__, chars))
+    return total / len(chars)
 
 
 def improves(before: str, after: str, gain: float = MIN_GAIN) -> bool:
