@@ -485,6 +485,7 @@ def _best_cjk(line: str) -> tuple[str, str] | None:
 
 
 def forget_lines() -> None:
-    """Drop the memoized line repairs (see ``_best_cjk``)."""
+    """Drop the memoized line repairs (see ``_best_cjk``) and lost-byte contexts."""
     _best_cjk.cache_clear()
     _first_char.cache_clear()
+    _completions.cache_clear()
