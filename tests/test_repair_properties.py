@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from bench import damage
 from cleaning import repair_text, repair_text_explained
-from cleaning.text import repair
+from cleaning.text import repair, wordmodel
 
 EXPECTED = Path(__file__).resolve().parent.parent / "data" / "samples" / "expected"
 
@@ -120,6 +120,15 @@ def test_damaged_farm_text_never_raises_and_is_idempotent(text):
     once = repair_text_explained(text)
     assert not any(name.startswith("failed:") for name in once.repairs)
     assert repair_text(once.text) == once.text
+
+
+@given(st.one_of(TEXTS, farm_texts()), st.integers(0, 200))
+def test_the_word_model_scores_a_text_the_same_cut_anywhere(text, cut):
+    """The repairs score candidate heads before a shared tail (``logprob_before``, the
+    tail segmented once); it must give the score of the whole text, bit for bit, or a
+    repair could choose differently than the word model says."""
+    head, tail = text[:cut], text[cut:]
+    assert wordmodel.logprob_before(head, tail) == wordmodel.logprob(head + tail)
 
 
 @given(st.binary(max_size=50))
