@@ -229,8 +229,31 @@ class Document:
     front_matter: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
 
 
+#: The control characters of ``_CONTROLS`` below U+0080, as UTF-8 bytes (the
+#: same values: UTF-8 writes U+0000-U+007F as one byte and no other way).
+_CONTROL_BYTES = bytes((*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+
+
 def clean_controls(text: str) -> str:
-    """``text`` without control characters (NUL bytes and the like)."""
+    """``text`` without control characters (NUL bytes and the like).
+
+    Pages almost never hold one, so they are looked for first in the UTF-8
+    bytes (two passes in C, a third of the regular expression's time on a
+    100 KB page), and the expression runs only on a page that has one.
+
+    >>> clean_controls("晋能\\x00控股\\x7f\\ufffe"), clean_controls("甲\\t乙\\r\\n")
+    ('晋能控股', '甲\\t乙\\r\\n')
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: let the expression see it all
+        return _CONTROLS.sub("", text)
+    if (
+        len(data.translate(None, _CONTROL_BYTES)) == len(data)
+        and "\ufffe" not in text
+        and "\uffff" not in text
+    ):
+        return text
     return _CONTROLS.sub("", text)
 
 
@@ -399,14 +422,20 @@ def drop_element(element: etree._Element) -> None:
 _PARSERS = threading.local()
 
 
-def _parser() -> etree.HTMLParser:
-    """This thread's HTML parser: building one per page costs as much as a small parse."""
-    parser = getattr(_PARSERS, "parser", None)
+def _parser(encoding: str | None = "utf-8") -> etree.HTMLParser:
+    """This thread's HTML parser for ``encoding`` (``None``: for ``str`` input);
+    building one per page costs as much as a small parse."""
+    key = f"parser_{encoding}"
+    parser: etree.HTMLParser | None = getattr(_PARSERS, key, None)
     if parser is None:
         parser = etree.HTMLParser(
-            remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+            remove_comments=True,
+            remove_pis=True,
+            no_network=True,
+            huge_tree=True,
+            encoding=encoding,
         )
-        _PARSERS.parser = parser
+        setattr(_PARSERS, key, parser)
     return parser
 
 
@@ -421,12 +450,18 @@ def parse_html(text: str) -> etree._Element | None:
     levels with ``huge_tree``), which old pages reach with unclosed
     ``<font>`` tags; the caller then flattens the page.
     """
-    parser = _parser()
     text = _XML_DECLARATION.sub("", text, count=1)
-    if not text.strip():
+    if not text or text.isspace():
         return None
+    # The page as UTF-8 bytes, with the parser told so: libxml2 reads UTF-8
+    # natively, where a str reaches it as UTF-16 or UCS-4 to convert first.
     try:
-        root = etree.fromstring(text, parser)
+        markup: str | bytes = text.encode("utf-8")
+        parser = _parser("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: lxml takes the str as it is
+        markup, parser = text, _parser(None)
+    try:
+        root = etree.fromstring(markup, parser)
     except (etree.ParserError, ValueError):
         return None
     if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log):

@@ -212,6 +212,10 @@ def linearise(root: etree._Element) -> Linearised:
     holds, so that its text is a slice. Blocks inside furniture elements
     and photo captions are marked ``furniture``, except under an element
     that holds most of the page's prose (a misnamed wrapper).
+
+    One walk over the tree (lxml's ``iterwalk``, start and end events), the
+    extractor's hot path: each tag's roles are one look-up in
+    ``_TAG_ROLES``, and a text is appended where it is met.
     """
     blocks: list[Block] = []
     owners: list[etree._Element] = []
@@ -222,94 +226,90 @@ def linearise(root: etree._Element) -> Linearised:
     first_href: list[str] = []
     block_stack: list[etree._Element] = [root]
     item_stack: list[etree._Element] = []
-    link_depth = 0
+    links_open: list[etree._Element] = []
     furniture_elements: list[tuple[etree._Element, int]] = []
     furniture_spans: list[tuple[int, int]] = []
     starts: dict[etree._Element, int] = {}
 
-    def flush(owner: etree._Element) -> None:
-        nonlocal link_chars
-        if pieces:
-            text = " ".join("".join(pieces).split())  # fold_spaces, inlined: the hot path
-            if text:
-                links = min(len(text), link_chars)
-                tag = owner.tag if isinstance(owner.tag, str) else "div"
-                href = first_href[0] if first_href else None
-                item = item_stack[-1] if item_stack else None
-                blocks.append(Block(text, tag, links, href, False, len(blocks), item is not None))
-                owners.append(owner)
-                items.append(item)
-            pieces.clear()
-            first_href.clear()
-        link_chars = 0
-
-    def add(text: str | None) -> None:
-        nonlocal link_chars
+    def flush(owner: etree._Element, link_chars: int) -> None:
+        text = " ".join("".join(pieces).split())  # fold_spaces, inlined
         if text:
-            pieces.append(text)
-            if link_depth:
-                link_chars += len(text.strip())
+            item = item_stack[-1] if item_stack else None
+            blocks.append(
+                Block(
+                    text,
+                    owner.tag if owner.tag.__class__ is str else "div",
+                    min(len(text), link_chars),
+                    first_href[0] if first_href else None,
+                    False,
+                    len(blocks),
+                    item is not None,
+                )
+            )
+            owners.append(owner)
+            items.append(item)
+        pieces.clear()
+        first_href.clear()
 
-    links_open: list[etree._Element] = []
-    plain_tags = _PLAIN_TAGS
-    skip_tags, block_tags, container_tags = SKIP_TAGS, BLOCK_TAGS, CONTAINER_TAGS
-    list_item_tags, marked_tags, marked = LIST_ITEM_TAGS, _MARKED_TAGS, _is_furniture_element
+    roles_of = _TAG_ROLES.get
+    marked = _is_furniture_element
+    append = pieces.append
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag
-        if tag.__class__ is not str:  # comments and processing instructions
-            if event == "end":
-                add(element.tail)
-            continue
+        roles = roles_of(tag, 0)
         if event == "start":
-            if tag in skip_tags:
+            if roles & _SKIP:
                 walker.skip_subtree()
                 continue
-            if tag in block_tags:
+            if roles & _BLOCK:
                 if pieces:
-                    flush(block_stack[-1])
+                    flush(block_stack[-1], link_chars)
+                    link_chars = 0
                 block_stack.append(element)
-                if tag in container_tags:
+                if roles & _CONTAINER:
                     starts[element] = len(blocks)
-                elif tag in list_item_tags:
+                elif roles & _ITEM:
                     item_stack.append(element)
-            if tag == "a":
+            elif roles & _LINK:
                 href = element.get("href")
                 if href is not None:
-                    link_depth += 1
                     first_href.append(href)
                     links_open.append(element)
-            if tag not in plain_tags:
+            if not roles & _PLAIN:
                 get = element.get
                 css_class, element_id = get("class"), get("id")
                 if (
-                    (css_class or element_id or tag in marked_tags)
+                    (css_class or element_id or roles & _MARKED)
                     and element is not root
                     and marked(tag, css_class, element_id)
                 ):
                     furniture_elements.append((element, len(blocks)))
-            if element.text:
-                add(element.text)
+            text = element.text
         else:
-            if tag in skip_tags:
-                add(element.tail)
-                continue
-            if links_open and links_open[-1] is element:
-                links_open.pop()
-                link_depth -= 1
-            if tag in block_tags:
-                if pieces:
-                    flush(element)
-                block_stack.pop()
-                if element in starts:
-                    spans[element] = (starts.pop(element), len(blocks))
-                elif item_stack and item_stack[-1] is element:
-                    item_stack.pop()
-            if furniture_elements and furniture_elements[-1][0] is element:
-                furniture_spans.append((furniture_elements.pop()[1], len(blocks)))
-            if element.tail:
-                add(element.tail)
-    flush(block_stack[-1])
+            if roles & _SKIP:
+                text = element.tail
+            else:
+                if links_open and links_open[-1] is element:
+                    links_open.pop()
+                if roles & _BLOCK:
+                    if pieces:
+                        flush(element, link_chars)
+                        link_chars = 0
+                    block_stack.pop()
+                    if roles & _CONTAINER:
+                        spans[element] = (starts.pop(element), len(blocks))
+                    elif item_stack and item_stack[-1] is element:
+                        item_stack.pop()
+                if furniture_elements and furniture_elements[-1][0] is element:
+                    furniture_spans.append((furniture_elements.pop()[1], len(blocks)))
+                text = element.tail
+        if text:
+            append(text)
+            if links_open:
+                link_chars += len(text.strip())
+    if pieces:
+        flush(block_stack[-1], link_chars)
     if furniture_spans:
         blocks = _mark_furniture(blocks, furniture_spans)
     return Linearised(blocks, owners, spans, items)
@@ -323,6 +323,34 @@ _PLAIN_TAGS = frozenset(
 
 #: Tags that mark an element furniture or a caption without a class or id.
 _MARKED_TAGS = FURNITURE_TAGS | CAPTION_TAGS
+
+# The roles a tag plays in ``linearise``, as bits of one number per tag.
+_SKIP, _BLOCK, _CONTAINER, _ITEM, _LINK, _PLAIN, _MARKED = (1 << bit for bit in range(7))
+
+
+def _tag_roles() -> dict[object, int]:
+    """Each known tag's roles in ``linearise``; a tag not in it has none (an
+    inline element whose class and id are read)."""
+    roles: dict[object, int] = {}
+    for bit, tags in (
+        (_SKIP, SKIP_TAGS),
+        (_BLOCK, BLOCK_TAGS),
+        (_CONTAINER, CONTAINER_TAGS),
+        (_ITEM, LIST_ITEM_TAGS - CONTAINER_TAGS),
+        (_LINK, {"a"}),
+        (_PLAIN, _PLAIN_TAGS),
+        (_MARKED, _MARKED_TAGS),
+    ):
+        for tag in tags:
+            roles[tag] = roles.get(tag, 0) | bit
+    # Comments, processing instructions and entities: lxml gives them a
+    # factory function as their tag; like a script, only their tail is text.
+    for factory in (etree.Comment, etree.ProcessingInstruction, etree.Entity):
+        roles[factory] = _SKIP
+    return roles
+
+
+_TAG_ROLES = _tag_roles()
 
 
 @lru_cache(maxsize=16384)
@@ -359,7 +387,10 @@ def _mark_furniture(blocks: list[Block], furniture_spans: list[tuple[int, int]])
     marked = []
     for block, change in zip(blocks, covered, strict=False):
         depth += change
-        marked.append(block._replace(furniture=True) if depth > 0 else block)
+        if depth > 0:
+            text, tag, links, href, _, index, listed = block
+            block = Block(text, tag, links, href, True, index, listed)
+        marked.append(block)
     return marked
 
 
