@@ -5,7 +5,7 @@ between block-level boundaries (``<p>``, ``<div>``, ``<br>``, ``<li>``,
 ``<td>``...), so paragraphs stay apart whether the page uses ``<p>``,
 ``<br>`` or bare ``<div>`` text. Each block knows how much of it is link
 text, which element holds it, and whether it sits inside page furniture
-(``boilerplate.is_boilerplate_element``).
+(``furniture.is_boilerplate_element``).
 
 The article's container is then chosen by text density and link density,
 the approach of readability, GNE and trafilatura: every block that reads
@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
@@ -33,9 +32,8 @@ from cleaning.page.furniture import (
     EDGE_LINK_SHARE,
     EdgeLine,
     fold_spaces,
-    is_boilerplate_element,
-    is_caption_element,
     is_inline_junk,
+    is_marked_attr,
     trim_edges,
 )
 from cleaning.page.sites import SiteRules
@@ -252,7 +250,7 @@ def linearise(root: etree._Element) -> Linearised:
         first_href.clear()
 
     roles_of = _TAG_ROLES.get
-    marked = _is_furniture_element
+    marked = is_marked_attr
     append = pieces.append
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
@@ -279,10 +277,10 @@ def linearise(root: etree._Element) -> Linearised:
             if not roles & _PLAIN:
                 get = element.get
                 css_class, element_id = get("class"), get("id")
-                if (
-                    (css_class or element_id or roles & _MARKED)
-                    and element is not root
-                    and marked(tag, css_class, element_id)
+                if element is not root and (
+                    roles & _MARKED
+                    or (css_class and marked(css_class))
+                    or (element_id and marked(element_id))
                 ):
                     furniture_elements.append((element, len(blocks)))
             text = element.text
@@ -351,14 +349,6 @@ def _tag_roles() -> dict[object, int]:
 
 
 _TAG_ROLES = _tag_roles()
-
-
-@lru_cache(maxsize=16384)
-def _is_furniture_element(tag: str, css_class: str | None, element_id: str | None) -> bool:
-    """Furniture or a photo caption, by tag and class/id (cached: templates repeat them)."""
-    return is_boilerplate_element(tag, css_class, element_id) or is_caption_element(
-        tag, css_class, element_id
-    )
 
 
 def _mark_furniture(blocks: list[Block], furniture_spans: list[tuple[int, int]]) -> list[Block]:

@@ -305,6 +305,17 @@ def _caption_attr(value: str) -> bool:
     return lowered in CAPTION_TOKENS or any(t in CAPTION_TOKENS for t in lowered.split())
 
 
+@lru_cache(maxsize=16384)
+def is_marked_attr(value: str) -> bool:
+    """A class or id value that makes its element furniture or a photo caption
+    (``is_boilerplate_element`` or ``is_caption_element`` for any tag).
+
+    >>> is_marked_attr("bdsharebuttonbox"), is_marked_attr("pic-info"), is_marked_attr("content")
+    (True, True, False)
+    """
+    return _furniture_attr(value) or _caption_attr(value)
+
+
 # --- Lines inside an article that are not the article ---------------------
 
 #: Sentence punctuation: a credit or a label has none.

@@ -132,7 +132,10 @@ def decode_stage(page: Page) -> Page:
 def read_stage(page: Page) -> Page:
     """The reader by kind (``documents.read_served``); the head's metadata for HTML pages."""
     assert page.decoded is not None
-    document = documents.read_served(page.decoded.text, content_type(page.headers), page.url)
+    decoded = page.decoded
+    document = documents.read_served(
+        decoded.text, content_type(page.headers), page.url, decoded.utf8
+    )
     head = metadata.head_meta(document.root) if document.kind == "html" else metadata.HeadMeta()
     return page.replace(document=document, head=head)
 
