@@ -249,6 +249,7 @@ def linearise(root: etree._Element) -> Linearised:
         pieces.clear()
         first_href.clear()
 
+    blank = False  # white space met since the last block boundary, nothing else
     roles_of = _TAG_ROLES.get
     marked = is_marked_attr
     append = pieces.append
@@ -264,6 +265,9 @@ def linearise(root: etree._Element) -> Linearised:
                 if pieces:
                     flush(block_stack[-1], link_chars)
                     link_chars = 0
+                elif blank:
+                    first_href.clear()
+                blank = False
                 block_stack.append(element)
                 if roles & _CONTAINER:
                     starts[element] = len(blocks)
@@ -294,6 +298,9 @@ def linearise(root: etree._Element) -> Linearised:
                     if pieces:
                         flush(element, link_chars)
                         link_chars = 0
+                    elif blank:
+                        first_href.clear()
+                    blank = False
                     block_stack.pop()
                     if roles & _CONTAINER:
                         spans[element] = (starts.pop(element), len(blocks))
@@ -303,9 +310,12 @@ def linearise(root: etree._Element) -> Linearised:
                     furniture_spans.append((furniture_elements.pop()[1], len(blocks)))
                 text = element.tail
         if text:
-            append(text)
-            if links_open:
-                link_chars += len(text.strip())
+            if pieces or not text.isspace():
+                append(text)
+                if links_open:
+                    link_chars += len(text.strip())
+            else:  # white space alone folds away; the boundary still forgets the links (as a flush)
+                blank = True
     if pieces:
         flush(block_stack[-1], link_chars)
     if furniture_spans:
@@ -418,19 +428,26 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
         for block, item in zip(page.blocks, page.items, strict=True)
         if item is not None and block.headline
     }
-    score: dict[etree._Element, float] = {}
-    prose: dict[etree._Element, float] = {}
+    # Each block's weight goes to its innermost container first (blocks share
+    # containers), then up the ancestors once per container. The weights
+    # are multiples of 1/16, so the sums do not depend on their order.
+    weights: dict[etree._Element, float] = {}
+    penalties: dict[etree._Element, float] = {}
+    containers: dict[etree._Element, etree._Element | None] = {}
     for block, owner, item in zip(page.blocks, page.owners, page.items, strict=True):
         if block.furniture:
             continue
-        if not block.is_prose():
-            if block.link_share > MAX_PROSE_LINK_SHARE:
-                node = _container_of(owner)
-                for decay in PARENT_DECAY:
-                    if node is None:
-                        break
-                    score[node] = score.get(node, 0.0) - block.links * LINK_PENALTY * decay
-                    node = _parent_container(node)
+        prose_block = block.is_prose()
+        if not prose_block and block.link_share <= MAX_PROSE_LINK_SHARE:
+            continue
+        if owner in containers:
+            start = containers[owner]
+        else:
+            start = containers[owner] = _container_of(owner)
+        if start is None:
+            continue
+        if not prose_block:  # link text counts against its containers
+            penalties[start] = penalties.get(start, 0.0) + block.links * LINK_PENALTY
             continue
         if item is not None and item in teasers:
             continue
@@ -439,7 +456,11 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
             weight *= LIST_ITEM_WEIGHT
         elif anchor is not None and anchor < block.index <= anchor + ANCHOR_SPAN:
             weight *= ANCHOR_BOOST
-        node = _container_of(owner)
+        weights[start] = weights.get(start, 0.0) + weight
+    score: dict[etree._Element, float] = {}
+    prose: dict[etree._Element, float] = {}
+    for start, weight in weights.items():  # in the order the blocks first reach them
+        node: etree._Element | None = start
         level = 0
         while node is not None and level < MAX_PROSE_LEVELS:
             if level < len(PARENT_DECAY):
@@ -447,6 +468,13 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
             prose[node] = prose.get(node, 0) + weight
             node = _parent_container(node)
             level += 1
+    for start, penalty in penalties.items():
+        node = start
+        for decay in PARENT_DECAY:
+            if node is None:
+                break
+            score[node] = score.get(node, 0.0) - penalty * decay
+            node = _parent_container(node)
     candidates = [node for node in prose if score.get(node, 0.0) > 0]
     if not candidates:
         return None
@@ -457,8 +485,8 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
             break
         if prose.get(parent, 0) < prose[best] * GROW_PROSE_RATIO:
             break
-        start, end = page.spans[parent]
-        if _link_share(page.blocks[start:end]) > GROW_MAX_LINK_SHARE:
+        low, high = page.spans[parent]
+        if _link_share(page.blocks[low:high]) > GROW_MAX_LINK_SHARE:
             break
         if not _gains_prose(page, best, parent, prose):
             break
