@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import NamedTuple
 
 from lxml import etree
@@ -307,7 +308,9 @@ def linearise(root: etree._Element) -> Linearised:
                     elif item_stack and item_stack[-1] is element:
                         item_stack.pop()
                 if furniture_elements and furniture_elements[-1][0] is element:
-                    furniture_spans.append((furniture_elements.pop()[1], len(blocks)))
+                    begin = furniture_elements.pop()[1]
+                    if begin < len(blocks):  # it holds blocks
+                        furniture_spans.append((begin, len(blocks)))
                 text = element.tail
         if text:
             if pieces or not text.isspace():
@@ -371,15 +374,22 @@ def _mark_furniture(blocks: list[Block], furniture_spans: list[tuple[int, int]])
         ),
         -1,
     )
-    prose: list[int] | None = None  # computed only if a span holds the first paragraph
+    # Running sums of the prose, made only if a span holds the first paragraph.
+    prose_before: list[int] | None = None
     covered = [0] * (len(blocks) + 1)
     for start, end in furniture_spans:
         if end <= start:
             continue
         if start <= first < end:
-            if prose is None:
-                prose = [len(b.text) - b.links if _reads_as_prose(b) else 0 for b in blocks]
-            if sum(prose[start:end]) >= WRAPPER_PROSE_SHARE * sum(prose):
+            if prose_before is None:
+                prose_before = list(
+                    accumulate(
+                        (len(b.text) - b.links if _reads_as_prose(b) else 0 for b in blocks),
+                        initial=0,
+                    )
+                )
+            held = prose_before[end] - prose_before[start]
+            if held >= WRAPPER_PROSE_SHARE * prose_before[-1]:
                 continue
         covered[start] += 1
         covered[end] -= 1
