@@ -135,6 +135,10 @@ HEADLINE_LINK_SHARE = 0.9
 LISTING_MIN_HEADLINES = 5
 LISTING_HEADLINE_SHARE = 0.4
 
+#: Levels above the chosen container searched for the unit of a post among
+#: several (a blog's front page: unit, row, table, cell, body; dev pages).
+MAX_POST_LEVELS = 8
+
 #: Shortest paragraph collapsed when it repeats: an article printed twice
 #: in one page (a print or mobile copy) is returned once; short refrains of
 #: a poem or a song repeat by design and stay.
@@ -527,6 +531,86 @@ def _gains_prose(
     return added == 0 or gained >= GROW_MIN_PROSE_SHARE * added
 
 
+class Post(NamedTuple):
+    """The first post of a page of several: its body's container and its unit's first block."""
+
+    container: etree._Element
+    start: int
+
+
+def first_post(
+    page: Linearised, container: etree._Element, dated: Callable[[str], bool]
+) -> Post | None:
+    """The first post when ``container`` lies in one of several, else None.
+
+    A blog's front or archive page prints several posts one under the
+    other, each from one template: sibling units of one tag and class, each
+    with its title, its date line and its body. The article of such a page
+    is its first (newest) post, whichever is longest. Walking up from the
+    chosen container (``MAX_POST_LEVELS``), a unit whose first sibling of
+    the same template (or, in the first, the next) holds an element at the
+    same place in it with prose, both units dated (``dated``, a line
+    outside the body), makes the page one of posts.
+    """
+    node = container
+    tree = container.getroottree()
+    for _ in range(MAX_POST_LEVELS):
+        parent = node.getparent()
+        if parent is None or node.tag in ("body", "html"):
+            break
+        template = (node.tag, node.get("class"))
+        units = [s for s in parent if (s.tag, s.get("class")) == template]
+        if len(units) >= 2:
+            path = tree.getpath(container)[len(tree.getpath(node)) :]
+            other = node if units[0] is not node else units[1]
+            posts = [(unit, _same_place(unit, path)) for unit in (units[0], other)]
+            if all(
+                body is not None
+                and body in page.spans
+                and _prose_chars(page, body) >= PROSE_MIN_CHARS
+                and _dated_outside(page, unit, body, dated)
+                for unit, body in posts
+            ):
+                first, body = posts[0]
+                assert body is not None
+                inside = set(first.iter())
+                start = next(i for i, owner in enumerate(page.owners) if owner in inside)
+                return Post(body, start)
+        node = parent
+    return None
+
+
+def _same_place(unit: etree._Element, path: str) -> etree._Element | None:
+    """The element at ``path`` (an absolute path's tail, ``/td/table/tr[2]/td``) in ``unit``."""
+    if not path:
+        return unit
+    found = unit.xpath("." + path)
+    return (
+        found[0]
+        if isinstance(found, list) and found and isinstance(found[0], etree._Element)
+        else None
+    )
+
+
+def _prose_chars(page: Linearised, element: etree._Element) -> int:
+    """Characters of the prose blocks (not furniture) ``element`` holds."""
+    start, end = page.spans[element]
+    return sum(len(b.text) - b.links for b in page.blocks[start:end] if b.is_prose())
+
+
+def _dated_outside(
+    page: Linearised, unit: etree._Element, body: etree._Element, dated: Callable[[str], bool]
+) -> bool:
+    """Whether a block of ``unit`` outside its ``body`` element is a date line."""
+    inside = set(unit.iter())
+    low, high = page.spans.get(body, (0, 0))
+    return any(
+        dated(block.text)
+        for block, owner in zip(page.blocks, page.owners, strict=True)
+        if owner in inside and not low <= block.index < high
+    )
+
+
 def container_blocks(page: Linearised, container: etree._Element) -> tuple[int, int]:
     """The range of block indexes inside ``container``."""
     return page.spans.get(container, (0, len(page.blocks)))
@@ -630,14 +714,22 @@ MIN_ANCHOR_CHARS = 4
 
 
 class PageBlocks(NamedTuple):
-    """A document's blocks and the range of them the article's container holds."""
+    """A document's blocks and the range of them the article's container holds.
+
+    ``post_start`` is the first block of the article's post when the page
+    holds several (``first_post``): its title is printed there, not above.
+    """
 
     blocks: tuple[Block, ...]
     span: tuple[int, int]
+    post_start: int | None = None
 
 
 def page_blocks(
-    document: Document, site: SiteRules | None, head_titles: Sequence[str | None] = ()
+    document: Document,
+    site: SiteRules | None,
+    head_titles: Sequence[str | None] = (),
+    dated: Callable[[str], bool] | None = None,
 ) -> PageBlocks:
     """The document as blocks, and where its article lies among them.
 
@@ -645,9 +737,10 @@ def page_blocks(
     ``drop`` elements; the site rule's ``body`` element is the container
     when it matches; a post is all article; otherwise the generic
     extractor chooses the container (``choose_container``) and takes in the
-    article text of its siblings (``article_span``). ``head_titles`` are
-    the page's ``<title>`` and ``og:title``, which anchor the search.
-    Raises ``EmptyDocument`` for a page with no text and ``NotAnArticle``
+    article text of its siblings (``article_span``); on a page of several
+    posts (``first_post``, with ``dated`` telling a date line), the first
+    post's. ``head_titles`` are the page's ``<title>`` and ``og:title``,
+    which anchor the search. Raises ``EmptyDocument`` for a page with no text and ``NotAnArticle``
     for one with no prose.
     """
     if document.kind == "text":
@@ -673,6 +766,11 @@ def page_blocks(
         if not any(b.text for b in linear.blocks):
             raise EmptyDocument("the page has no text")
         raise NotAnArticle("no prose on the page: navigation or an empty page")
+    post = first_post(linear, container, dated) if dated is not None else None
+    if post is not None:
+        return PageBlocks(
+            tuple(linear.blocks), article_span(linear, post.container, head_titles), post.start
+        )
     return PageBlocks(tuple(linear.blocks), article_span(linear, container, head_titles))
 
 

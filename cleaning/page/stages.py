@@ -94,6 +94,7 @@ class Page(NamedTuple):
     stocks: tuple[Stock, ...] = ()
     blocks: tuple[extract.Block, ...] = ()
     span: tuple[int, int] = (0, 0)
+    post_start: int | None = None
     title: str | None = None
     title_index: int | None = None
     title_via: str = ""
@@ -154,8 +155,13 @@ def blocks_stage(page: Page) -> Page:
     parsed tree (it changes the tree)."""
     assert page.document is not None
     head_titles = (page.head.og_title, page.head.title)
-    found = extract.page_blocks(page.document, page.site, head_titles)
-    return page.replace(blocks=found.blocks, span=found.span)
+    found = extract.page_blocks(page.document, page.site, head_titles, _is_dated)
+    return page.replace(blocks=found.blocks, span=found.span, post_start=found.post_start)
+
+
+def _is_dated(line: str) -> bool:
+    """A date line (``metadata.date_line``): what every post of a blog page carries."""
+    return metadata.date_line(line) is not None
 
 
 def _fold(text: str | None) -> str:
@@ -182,7 +188,7 @@ def title_stage(page: Page) -> Page:
                 title=text, title_index=_find_block(page, text), title_via="site-rule"
             )
     names = [n for n in (page.site.title_suffix if page.site else None, page.head.site_name) if n]
-    choice = titles.choose(page.blocks, start, page.head, names)
+    choice = titles.choose(page.blocks, start, page.head, names, page.post_start)
     index = choice.at
     if index is None and choice.text:
         index = _find_block(page, choice.text)

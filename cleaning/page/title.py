@@ -144,15 +144,18 @@ def _headline_shaped(block: Block, furniture_headings: bool = False) -> bool:
     )
 
 
-def candidates(blocks: Sequence[Block], start: int, before: int = BEFORE_BLOCKS) -> list[Candidate]:
-    """Headline-shaped lines within ``before`` blocks above and ``AFTER_BLOCKS``
-    into the container that starts at block ``start``, nearest first.
+def candidates(
+    blocks: Sequence[Block], start: int, before: int = BEFORE_BLOCKS, floor: int = 0
+) -> list[Candidate]:
+    """Headline-shaped lines within ``before`` blocks above (none before
+    block ``floor``) and ``AFTER_BLOCKS`` into the container that starts at
+    block ``start``, nearest first.
 
     The wide window (``MATCH_BEFORE_BLOCKS``) is read for lines the
     ``<title>`` holds, and there a heading inside page furniture counts (a
     ``<header>`` that holds the ``<h1>``)."""
     wide = before > BEFORE_BLOCKS
-    lo, hi = max(0, start - before), min(len(blocks), start + AFTER_BLOCKS)
+    lo, hi = max(0, floor, start - before), min(len(blocks), start + AFTER_BLOCKS)
     found: list[Candidate] = []
     previous: Block | None = None
     for block in blocks[lo:hi]:
@@ -261,15 +264,21 @@ def _repeated_first_line(headline: Candidate, blocks: Sequence[Block]) -> Candid
 
 
 def choose(
-    blocks: Sequence[Block], start: int, head: HeadMeta, site_names: Sequence[str] = ()
+    blocks: Sequence[Block],
+    start: int,
+    head: HeadMeta,
+    site_names: Sequence[str] = (),
+    post_start: int | None = None,
 ) -> Choice:
     """The title of the article whose container starts at block ``start``.
 
     ``site_names`` are names to cut from the end of ``<title>`` (the site
-    rule's suffix, ``og:site_name``).
+    rule's suffix, ``og:site_name``). ``post_start`` is the first block of
+    the article's post on a page of several posts: its title is printed
+    in the post, and the blog's own name above it is not the article's.
     """
     titles = [t for t in (head.og_title, head.title) if t]
-    wide = candidates(blocks, start, MATCH_BEFORE_BLOCKS)
+    wide = candidates(blocks, start, MATCH_BEFORE_BLOCKS, post_start or 0)
     scored = [
         (match(c.text, t), len(fold(c.text)), -c.heading, -c.distance, c)
         for c in wide
