@@ -287,6 +287,26 @@ def test_undated_boxes_of_one_template_before_the_article_are_not_posts() -> Non
     assert body_of(html) == PARAGRAPHS
 
 
+def test_a_deck_above_the_byline_goes_in_a_table_cell_too() -> None:
+    """Print order under the headline: deck (副题, clauses without a full stop),
+    byline, article. The deck above the byline is not the first paragraph."""
+    deck = "集团负责人表示，下半年将抓好项目建设，确保完成全年目标"
+    cell = "<br><br>".join([deck, "<b>本报记者 张三 李四 发自太原</b>", *PARAGRAPHS])
+    article = f'<table border="0"><tr><td class="f14">{cell}</td></tr></table>'
+    assert body_of(page(article)) == PARAGRAPHS
+
+
+def test_a_dateline_above_the_byline_is_the_article_not_a_deck() -> None:
+    lead = "新华社太原5月20日电 题：某集团上半年主要经济指标稳中有进"
+    article = paragraphs(lead, "新华社记者 张三", *PARAGRAPHS)
+    assert body_of(page(article))[0] == lead
+
+
+def test_a_first_sentence_above_the_byline_is_not_a_deck() -> None:
+    article = paragraphs(P1, "本报记者 张三", P2, P3)
+    assert body_of(page(article)) == PARAGRAPHS
+
+
 def test_vertical_labels_and_bullets_alone_go() -> None:
     article = paragraphs(P1) + "<div>今<br>日<br>推<br>荐</div><div>·</div>" + paragraphs(P2, P3)
     assert body_of(page(article)) == PARAGRAPHS

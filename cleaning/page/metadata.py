@@ -434,13 +434,22 @@ def author_of(line: str) -> str | None:
     '张三'
     >>> author_of("劉宏杰告訴經濟日報記者，") is None
     True
+    >>> author_of("本报记者 王五 发自北京")
+    '王五'
     """
     view = match_view(line)
     found = _AUTHOR.search(view)
     if not found:
         return None
     value = _field_value(line, view, found.end())
+    if value is not None:
+        value = _BYLINE_PLACE.sub("", value) or None
     return None if value is None or re.search(r"[，。,]", value) else value
+
+
+#: Where a byline's reporters filed from, after their names: ``发自北京``,
+#: ``北京报道`` (not part of a name).
+_BYLINE_PLACE = re.compile(r"\s*(?:发自\S{1,12}|\S{0,12}报道)$")
 
 
 def is_source_line(line: str) -> bool:
