@@ -236,8 +236,14 @@ def plausibility(text: str) -> float:
     >>> plausibility("鍚岀叅闆嗗洟") < MIN_PLAUSIBLE_SHARE  # UTF-8 read as GBK
     True
     """
-    sample = "".join(_NON_ASCII.findall(text, 0, PLAUSIBILITY_WINDOW_CHARS))
-    sample = sample[:PLAUSIBILITY_SAMPLE_CHARS]
+    runs: list[str] = []
+    taken = 0
+    for run in _NON_ASCII.finditer(text, 0, PLAUSIBILITY_WINDOW_CHARS):
+        runs.append(run.group())
+        taken += len(runs[-1])
+        if taken >= PLAUSIBILITY_SAMPLE_CHARS:  # enough: the rest of the window is not read
+            break
+    sample = "".join(runs)[:PLAUSIBILITY_SAMPLE_CHARS]
     if not sample:
         return 1.0
     return len(_COMMON.findall(sample)) / len(sample)
