@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
 from crawler.lock import CrawlLock, LockHeld
+from crawler.settings import SXCRAWL_REDIS_URL
 from crawler.sources import Source, SourceError, load_sources, sites_dir
 from crawler.spiders.source import SourceSpider
 from crawler.summary import (
@@ -111,6 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="contact (URL or mailto:) for the User-Agent (default: $SXCORPUS_CONTACT)",
     )
     crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help=(
+            "crawl with other processes through one shared frontier in Redis, e.g. "
+            "redis://HOST:6379/0 (default: $SXCORPUS_REDIS_URL; see docs/scaling.md). "
+            "No lock then: start as many processes, on as many hosts, as you like"
+        ),
+    )
+    crawl.add_argument(
         "--set",
         action="append",
         default=[],
@@ -162,6 +174,10 @@ def source_settings(
         run["USER_AGENT"] = template.format(contact=args.contact)
     settings.setdict(run, priority="cmdline")
     settings.setdict(overrides, priority="cmdline")
+    if args.redis:
+        from crawler import frontier  # needs the `scale` extra: only when asked for
+
+        frontier.configure(settings, args.redis)
     return settings
 
 
@@ -181,6 +197,14 @@ def _crawl(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     data: Path = args.data_dir
+    args.redis = args.redis or overrides.get("SXCRAWL_REDIS_URL") or SXCRAWL_REDIS_URL
+    if args.redis:
+        # Processes of a shared crawl coordinate through Redis, not the lock.
+        problem = _frontier_problem(args.redis)
+        if problem:
+            print(f"crawl: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        return _run(args, [sources[name] for name in wanted], overrides)
     lock = CrawlLock(data / "state" / "crawl.lock")
     try:
         lock.acquire()
@@ -193,10 +217,25 @@ def _crawl(args: argparse.Namespace) -> int:
         lock.release()
 
 
+def _frontier_problem(url: str) -> str | None:
+    """Why a shared crawl at Redis ``url`` cannot start, or None."""
+    try:
+        from crawler.frontierstate import FrontierUnavailable, connect
+    except ImportError as exc:
+        return f"--redis needs the scale extra (pip install -e '.[scale]'): {exc}"
+    try:
+        connect(url).close()
+    except FrontierUnavailable as exc:
+        return str(exc)
+    return None
+
+
 def _run(args: argparse.Namespace, sources: list[Source], overrides: dict[str, str]) -> int:
     data: Path = args.data_dir
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    log_file = data / "logs" / f"crawl-{stamp}.log"
+    # Processes of a shared crawl may share data/: one log each.
+    tag = f"-{socket.gethostname()}-{os.getpid()}" if args.redis else ""
+    log_file = data / "logs" / f"crawl-{stamp}{tag}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     settings = [source_settings(s, args, log_file, overrides) for s in sources]
     # The process's own settings hold nothing per source: Scrapy merges them into
@@ -211,7 +250,8 @@ def _run(args: argparse.Namespace, sources: list[Source], overrides: dict[str, s
     print(f"crawl {'+'.join(s.name for s in sources)}: log {log_file}", flush=True)
     if sys.stderr.isatty():
         _progress_to_terminal()
-    recovered = recover_open_files(data / "raw")
+    # A shared crawl finishes the files of its dead processes itself (crawler.frontier).
+    recovered = [] if args.redis else recover_open_files(data / "raw")
     if recovered:
         logger.warning("finished %d WARC file(s) left open by a killed crawl", len(recovered))
     if not args.mirror and settings[0].get("SXCRAWL_CONTACT", "").endswith("@example.org"):

@@ -23,9 +23,20 @@ from crawler.warc import WarcArchive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
+
+
+def warcinfo(settings: BaseSettings) -> dict[str, str]:
+    """The fields of each WARC file's ``warcinfo`` record for a crawl with ``settings``."""
+    return {
+        "software": "sxcorpus-crawler/0.1 (Scrapy)",
+        "format": "WARC File Format 1.1",
+        "http-header-user-agent": str(settings.get("USER_AGENT")),
+        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+    }
 
 
 class WarcPipeline:
@@ -46,18 +57,12 @@ class WarcPipeline:
         source = settings.get("SXCRAWL_SOURCE")
         if not source:
             raise NotConfigured("no SXCRAWL_SOURCE: nothing to archive for")
-        info = {
-            "software": "sxcorpus-crawler/0.1 (Scrapy)",
-            "format": "WARC File Format 1.1",
-            "http-header-user-agent": str(settings.get("USER_AGENT")),
-            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-        }
         archive = WarcArchive(
             Path(settings.get("SXCRAWL_RAW_DIR")) / source,
             source,
             dt.datetime.now(dt.UTC),
             settings.getint("SXCRAWL_WARC_MAX_BYTES"),
-            info,
+            warcinfo(settings),
         )
         assert crawler.stats is not None
         store = ArchivedStore(Path(settings.get("SXCRAWL_STATE_FILE")))

@@ -38,6 +38,8 @@ class CrawlSummary:
     bytes: int = 0
     errors: int = 0
     failures: int = 0
+    #: Crawled on a shared frontier (``crawl --redis``): others may have had the work.
+    shared: bool = False
 
     @property
     def fetched(self) -> int:
@@ -73,6 +75,7 @@ def summarize(source: str, stats: Mapping[str, object]) -> CrawlSummary:
         bytes=num("downloader/response_bytes"),
         errors=errors + failures,
         failures=failures,
+        shared="sxcrawl/frontier/process" in stats,
     )
 
 
@@ -90,6 +93,7 @@ def combine(summaries: Iterable[CrawlSummary]) -> CrawlSummary:
         total.bytes += s.bytes
         total.errors += s.errors
         total.failures += s.failures
+        total.shared = total.shared or s.shared
     return total
 
 
@@ -100,7 +104,8 @@ def exit_status(summary: CrawlSummary) -> int:
         return EXIT_INTERRUPTED
     if summary.failures or reasons - {"finished"}:
         return EXIT_FAILED
-    if summary.fetched == 0:
+    # A process of a shared crawl may find the others took all the work.
+    if summary.fetched == 0 and not (summary.shared and summary.errors == 0):
         return EXIT_NOTHING
     return EXIT_OK
 
