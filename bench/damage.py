@@ -6,7 +6,7 @@ reader of this corpus would meet. The benchmark (``bench/bench_repair.py``)
 damages clean passages with them and measures how much ``cleaning.repair_text``
 restores; the tests use them to build cases. Each chain is written after the
 real damage described in ``docs/benchmarks.md`` (and, on dev machines,
-``../shared/docs/ARTIFACTS.md`` §2 and §3):
+``docs/ARTIFACTS.md`` §2 and §3):
 
 * classic mojibake (§3): bytes of one encoding decoded with another, e.g.
   ``gbk_as_latin1("中国") == "ÖÐ¹ú"``;
