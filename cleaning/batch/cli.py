@@ -172,6 +172,15 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"worker processes (default: one per core, here {default_workers()})",
         )
         sub.add_argument(
+            "--cluster",
+            metavar="ADDRESS",
+            help=(
+                "clean on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786) "
+                "instead of local processes; its workers need the raw and data directories "
+                "at the same paths (see docs/scaling.md)"
+            ),
+        )
+        sub.add_argument(
             "--progress",
             choices=("auto", "bar", "log", "none"),
             default="auto",
@@ -240,7 +249,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _summary(out)
     raw = tuple(args.raw) if args.raw else (args.data_dir / "raw",)
     options = ProcessOptions(
-        raw=raw, out=out, workers=args.workers, full=args.command == "reprocess"
+        raw=raw,
+        out=out,
+        workers=args.workers,
+        full=args.command == "reprocess",
+        cluster=args.cluster,
     )
     progress = Progress("none" if args.quiet else args.progress)
     try:
@@ -266,8 +279,9 @@ def _print_run(stats: RunStats, options: ProcessOptions) -> None:
         print(f"nothing to do: no raw file is new to cleaner {CLEANER_VERSION}")
         return
     workers = min(options.workers or default_workers(), stats.raw_files)
+    where = f"on the cluster at {options.cluster}" if options.cluster else f"{workers} workers"
     rate = stats.documents / stats.seconds if stats.seconds else 0.0
-    print(f"cleaned {stats.raw_files:,} raw files in {stats.seconds:.1f} s ({workers} workers)")
+    print(f"cleaned {stats.raw_files:,} raw files in {stats.seconds:.1f} s ({where})")
     rows = [
         ("documents read", f"{stats.documents:,} ({rate:,.0f}/s)"),
         ("records written", f"{stats.records:,}"),

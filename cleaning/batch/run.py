@@ -91,6 +91,9 @@ class ProcessOptions:
     out: Path
     workers: int | None = None
     full: bool = False
+    #: Address of a Dask scheduler (tcp://HOST:8786) to clean on instead of local
+    #: processes (``cleaning.batch.cluster``), or None.
+    cluster: str | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -221,12 +224,19 @@ def _run_locked(
     if not tasks:
         logger.info("nothing to do: every raw file is cleaned by cleaner %s", CLEANER_VERSION)
         return
-    workers = min(options.workers or default_workers(), len(tasks))
-    logger.info("cleaning %d raw files with %d workers", len(tasks), workers)
+    results: Iterator[FileResult]
+    if options.cluster:
+        from cleaning.batch.cluster import clean_on_cluster  # needs the `scale` extra
+
+        results = clean_on_cluster(tasks, options.cluster)
+    else:
+        workers = min(options.workers or default_workers(), len(tasks))
+        logger.info("cleaning %d raw files with %d workers", len(tasks), workers)
+        results = _clean_all(tasks, workers, lock_fd)
     spills = Spills()
     gathered = SpillWriter(tasks[0].spill_dir, "run", RUN_BATCH_ROWS)
     new_state = dict(state)
-    for result in _clean_all(tasks, workers, lock_fd):
+    for result in results:
         stats.add(result)
         spills.extend(result.spills)
         gathered.add_batch(result.batch)
