@@ -252,6 +252,10 @@ def configure(settings: Settings, url: str) -> None:
     settings.set("SCHEDULER", "crawler.frontier.FrontierScheduler", priority="cmdline")
     # The queue lives in Redis: no JOBDIR (and so no on-disk duplicate filter).
     settings.set("JOBDIR", None, priority="cmdline")
+    # The delay between two requests to a host holds across processes: the
+    # shared host slot keeps it (crawler.hostslot), not each process's own.
+    settings.set("SXCRAWL_HOST_DELAY", settings.getfloat("DOWNLOAD_DELAY"), priority="cmdline")
+    settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     middlewares.update(
         {
