@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,11 @@ if TYPE_CHECKING:
     from scrapy.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+#: Seconds a queue found empty is taken as empty, unless this process queues
+#: something: the engine asks after every response, and requests queued by
+#: other processes can wait that long (a Redis round trip a page saved).
+EMPTY_RECHECK_SECONDS = 0.05
 
 
 class LeasedQueue(PriorityQueue):  # type: ignore[misc]
@@ -109,6 +115,8 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         self._failed = False
         # Requests popped and not yet acked, by lease token.
         self._leased: dict[str, weakref.ref[Request]] = {}
+        # When the queue was last found empty, and nothing queued here since.
+        self._empty_at: float | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
@@ -143,11 +151,15 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         except redis.RedisError as exc:
             self._unavailable(exc)
             return False
+        self._empty_at = None
         if self.stats is not None:
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def next_request(self) -> Request | None:
+        now = time.monotonic()
+        if self._empty_at is not None and now - self._empty_at < EMPTY_RECHECK_SECONDS:
+            return None
         try:
             self._ack_finished()
             request = self.frontier.pop(self.queue)
@@ -155,7 +167,9 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             self._unavailable(exc)
             return None
         if request is None:
+            self._empty_at = now
             return None
+        self._empty_at = None
         token = request.meta[LEASE]
         if _in_progress(self.crawler) is None:
             # No view of the engine's requests: ack when the request is freed.
@@ -193,10 +207,11 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         except redis.RedisError as exc:
             self._unavailable(exc)
             return False
-        if outstanding and not len(self.queue):
+        if outstanding:
             # Scrapy asks an idle scheduler again only every few seconds: ask
             # sooner, so work queued or re-queued by others is taken up.
-            _wake_soon(self.crawler, self.frontier.lease / 3)
+            queued = len(self.queue) > 0
+            _wake_soon(self.crawler, EMPTY_RECHECK_SECONDS if queued else self.frontier.lease / 3)
         return outstanding > 0
 
     def __len__(self) -> int:
