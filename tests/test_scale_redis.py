@@ -27,7 +27,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.frontierstate import host_name, writer_of
 from crawler.summary import EXIT_NOTHING, EXIT_OK, exit_status, summarize
 from crawler.testing.redisserver import RedisServer
-from crawler.testing.sampleserver import LoggedRequest, SampleServer
+from crawler.testing.sampleserver import LoggedRequest, SampleServer, mirrored_sources
 
 pytestmark = pytest.mark.slow
 
@@ -56,6 +56,7 @@ def redis_server() -> Iterator[RedisServer]:
 def start_crawl(server: SampleServer, data: Path, url: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "crawler", "crawl", "--mirror", server.url]
     command += ["--data-dir", str(data), "--redis", url]
+    command += [arg for name in mirrored_sources() for arg in ("--source", name)]
     for setting in SETTINGS:
         command += ["--set", setting]
     return subprocess.Popen(
@@ -138,7 +139,7 @@ def test_no_two_requests_to_a_host_closer_than_the_delay(shared_runs):
     _, _, runs = shared_runs
     log = runs[0][2] + runs[1][2]
     gaps = closest_gap(runs[0][2])
-    assert len(gaps) == 4  # every host of the mirror was crawled, more than once
+    assert len(gaps) >= 4  # the hosts of the mirror, each asked more than once
     for host, gap in {**gaps, **closest_gap(runs[1][2])}.items():
         assert gap >= DELAY, (host, gap)
     assert len(log) > 40
