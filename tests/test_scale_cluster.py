@@ -25,8 +25,8 @@ import pyarrow as pa
 import pytest
 from distributed import Client, LocalCluster
 
-from cleaning.batch.dataset import errors_table, records_dataset
 from cleaning.batch.rawio import write_warc
+from cleaning.batch.read import errors_table, records_dataset
 from cleaning.batch.run import EXIT_OK
 from cleaning.record import RawDocument
 
