@@ -311,7 +311,8 @@ def _run(
     for source, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats is not None else {}
         summary = summarize(source.name, stats)
-        samples = getattr(crawler.spider, "health_samples", [])
+        # A process of a shared crawl judges only its own failures (crawler.health).
+        samples = [] if args.redis else getattr(crawler.spider, "health_samples", [])
         health = check_source(source.name, stats, samples, source.kinds, summary.failures)
         if health.flagged:
             summary.flagged.append(health.flag())
