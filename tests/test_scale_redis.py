@@ -25,7 +25,7 @@ import redis
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.frontierstate import host_name, writer_of
-from crawler.summary import EXIT_NOTHING, EXIT_OK, exit_status, summarize
+from crawler.summary import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, exit_status, summarize
 from crawler.testing.redisserver import RedisServer
 from crawler.testing.sampleserver import LoggedRequest, SampleServer, mirrored_sources
 
@@ -213,3 +213,22 @@ def test_warc_file_names_tell_their_writer():
     assert writer_of(name + ".open", "finews") == "20250101T000000Z-crawl-2.lan-4711"
     assert writer_of("finews-20250101T000000Z-00003.warc.gz", "finews") is None
     assert writer_of(name, "zkycreaiw") is None
+
+
+def test_redis_going_down_stops_the_crawl_with_a_failure_and_closed_files(tmp_path):
+    data = tmp_path / "data"
+    with RedisServer() as service, SampleServer() as server:
+        client = redis.Redis.from_url(service.url)
+        crawl = start_crawl(server, data, service.url)
+        deadline = time.monotonic() + CRAWL_TIMEOUT
+        while client.hlen("sxcorpus:archived") < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        service.stop()
+        code, out, err = finish(crawl)
+    assert code == EXIT_FAILED, out + err[-3000:]
+    assert "FAILED" in out
+    log = next((data / "logs").glob("crawl-*.log")).read_text()
+    assert "the shared frontier's Redis failed" in log
+    # What was archived is in closed files, readable.
+    assert archived(data)
+    assert not list((data / "raw").glob("*/*.open"))
