@@ -17,7 +17,7 @@ import pyarrow as pa
 
 #: Bumped whenever a change to the cleaning stage can change a record, so
 #: that ``process`` knows which raw files to clean again.
-CLEANER_VERSION = "0.1.0"
+CLEANER_VERSION = "0.2.0"
 
 #: China Standard Time, the zone the corpus's dates are written in and its
 #: months are cut in: a fixed offset, China has kept UTC+8 without DST since 1991.
@@ -53,6 +53,10 @@ class Record:
     site: str
     title: str | None
     published_at: dt.datetime | None
+    #: How much of ``published_at`` the page gave: ``second``, ``minute`` or
+    #: ``day`` (a date-only value, stored as China midnight); None with no date.
+    #: Keyword-only so that it can sit beside ``published_at``.
+    published_precision: str | None = field(default=None, kw_only=True)
     source: str | None
     author: str | None
     category: str | None
@@ -95,6 +99,7 @@ RECORD_SCHEMA = pa.schema(
         pa.field("site", pa.string(), nullable=False),
         pa.field("title", pa.string()),
         pa.field("published_at", _TIME),
+        pa.field("published_precision", pa.string()),
         pa.field("source", pa.string()),
         pa.field("author", pa.string()),
         pa.field("category", pa.string()),

@@ -261,9 +261,11 @@ def _schedule(coro: Any) -> None:
     future.add_done_callback(_TASKS.discard)
 
 
-def configure(settings: Settings, url: str) -> None:
-    """Switch one source's crawler settings to the shared frontier at Redis ``url``."""
+def configure(settings: Settings, url: str, source: str) -> None:
+    """Switch the settings of ``source``'s crawler to the shared frontier at Redis ``url``."""
     settings.set("SXCRAWL_REDIS_URL", url, priority="cmdline")
+    # The frontier's keys are per source, and its parts are built before the spider.
+    settings.set("SXCRAWL_FRONTIER_SOURCE", source, priority="cmdline")
     settings.set("SCHEDULER", "crawler.frontier.FrontierScheduler", priority="cmdline")
     # The queue lives in Redis: no JOBDIR (and so no on-disk duplicate filter).
     settings.set("JOBDIR", None, priority="cmdline")
@@ -271,15 +273,14 @@ def configure(settings: Settings, url: str) -> None:
     # shared host slot keeps it (crawler.hostslot), not each process's own.
     settings.set("SXCRAWL_HOST_DELAY", settings.getfloat("DOWNLOAD_DELAY"), priority="cmdline")
     settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
-    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-    middlewares.update(
-        {
-            "crawler.middlewares.ArchivedArticlesMiddleware": None,
-            "crawler.shared.SharedArchivedArticlesMiddleware": 40,
-            # Nearest the download handler: the slot is held only while on the wire.
-            "crawler.hostslot.HostSlotMiddleware": 960,
-        }
+    extensions = settings.getdict("EXTENSIONS")
+    extensions.update(
+        {"crawler.extensions.ArchivedState": None, "crawler.shared.SharedArchivedState": 0}
     )
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    # Nearest the download handler: the slot is held only while on the wire.
+    middlewares["crawler.hostslot.HostSlotMiddleware"] = 960
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     pipelines = settings.getdict("ITEM_PIPELINES")
     pipelines.update(

@@ -212,7 +212,9 @@ class Frontier:
             url = settings.get("SXCRAWL_REDIS_URL")
             if not url:
                 raise ValueError("the shared frontier needs SXCRAWL_REDIS_URL")
-            source = str(settings.get("SXCRAWL_SOURCE"))
+            source = settings.get("SXCRAWL_FRONTIER_SOURCE")
+            if not source:
+                raise ValueError("the shared frontier needs SXCRAWL_FRONTIER_SOURCE")
             frontier = cls(
                 connect(str(url)),
                 str(settings.get("SXCRAWL_REDIS_PREFIX")),

@@ -21,14 +21,13 @@ from cleaning.errors import (
     EmptyDocument,
     InternalCleaningError,
     NoReadableText,
-    NotAnArticle,
 )
 from cleaning.page.config import DEFAULT_CONFIG, MAX_DOCUMENT_BYTES, CleanerConfig
-from cleaning.page.metadata import detect_script
 from cleaning.page.readable import has_readable_text
 from cleaning.page.sites import rules_for
-from cleaning.page.stages import PAGE_STAGES, Page
+from cleaning.page.stages import Page, run_stages
 from cleaning.record import Record
+from cleaning.text.scripts import detect_script
 
 logger = logging.getLogger(__name__)
 
@@ -107,14 +106,14 @@ def _run(
     except ValueError:
         site = None
     page = Page(raw=body, url=url, headers=headers, site=site)
-    for _name, stage in PAGE_STAGES:
-        try:
-            page = stage(page)
-        except NotAnArticle:
-            # A page refused because nothing in it was readable is not a
-            # listing or a navigation page: say what it is.
-            _refuse_unreadable(page.body or tuple(block.text for block in page.blocks))
-            raise
+    # A page refused because nothing in it was readable is not a listing or a
+    # navigation page: say what it is.
+    page = run_stages(
+        page,
+        on_refused=lambda reached: _refuse_unreadable(
+            reached.body or tuple(block.text for block in reached.blocks)
+        ),
+    )
     assert page.decoded is not None
     _refuse_unreadable(page.body)
     text = "\n".join(page.body)
@@ -127,6 +126,7 @@ def _run(
         site=site_name(url, page),
         title=page.title,
         published_at=page.published_at,
+        published_precision=page.published_precision,
         source=page.source,
         author=page.author,
         category=page.category,
