@@ -31,6 +31,7 @@ import logging
 import os
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +96,10 @@ class DaskExecutor:
                         outcome: Outcome = future.result()
                     except KilledWorker as exc:
                         outcome = WorkerDied(task, f"its Dask workers died: {exc}")
+                    except CancelledError as exc:  # the scheduler is gone, or cancelled it
+                        raise ClusterError(
+                            f"lost the Dask scheduler at {self.address} ({exc})"
+                        ) from exc
                     future.release()
                     yield outcome
             finally:
