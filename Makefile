@@ -6,6 +6,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TESTED := $(VENV)/.installed-test
 
+comma := ,
+
 # Arguments passed through to the commands below, e.g. `make crawl ARGS="--source portal"`.
 ARGS ?=
 
@@ -13,13 +15,23 @@ ARGS ?=
 
 install: $(TESTED)
 
+# The oldest Python the project runs on (pyproject.toml, requires-python).
+MIN_PYTHON := 3.11
+
 $(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < ($(subst .,$(comma),$(MIN_PYTHON))))' \
+	  || { echo "sxcorpus needs Python $(MIN_PYTHON) or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)."; \
+	       echo "Run: make PYTHON=python3.12 (or another python >= $(MIN_PYTHON))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "installing sxcorpus and its dependencies into $(VENV) (about a minute)"
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[analysis]'
 	touch $(STAMP)
 
+# The tests start a real Redis (tests/test_scale_redis.py): Debian's server when missing.
 $(TESTED): $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@echo "installing the test tools into $(VENV) (about a minute)"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,scale]'
+	command -v redis-server >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
 	touch $(TESTED)
 
 ## demo: serve the bundled sample sites on 127.0.0.1, crawl, clean, summarise
@@ -43,8 +55,8 @@ check: lint typecheck test eval
 
 ## lint: ruff over the packages and tests
 lint: $(TESTED)
-	$(PY) -m ruff check cleaning crawler tests bench scripts
-	$(PY) -m ruff format --check cleaning crawler tests bench scripts
+	$(PY) -m ruff check cleaning crawler sxcorpus tests bench scripts
+	$(PY) -m ruff format --check cleaning crawler sxcorpus tests bench scripts
 
 ## crawl: fetch the configured sources into data/raw/ (cron-safe: locked, logged)
 crawl: $(STAMP)

@@ -8,16 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaning.batch.rawio import (
-    CORRUPT_RECORD,
-    HTTP_ERROR,
-    Headers,
-    RawFailure,
-    find_raw_files,
-    read_raw_file,
-    write_warc,
-)
-from cleaning.record import RawDocument
+from cleaning.batch.rawio import Headers, find_raw_files, read_raw_file, write_warc
+from cleaning.errors import CORRUPT_RECORD, HTTP_ERROR, NOT_WARC
+from cleaning.record import ErrorRow, RawDocument
 
 FETCHED = dt.datetime(2024, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
 
@@ -37,7 +30,7 @@ def _docs(items):
 
 
 def _failures(items):
-    return [i for i in items if isinstance(i, RawFailure)]
+    return [i for i in items if isinstance(i, ErrorRow)]
 
 
 @pytest.mark.parametrize("name", ["a.warc.gz", "a.warc"])
@@ -115,7 +108,7 @@ def test_http_errors_are_failures_with_their_status(tmp_path: Path) -> None:
     path = tmp_path / "a.warc.gz"
     write_warc(path, [_doc(1)], status="404 Not Found")
     (failure,) = list(read_raw_file(path, "a"))
-    assert isinstance(failure, RawFailure)
+    assert isinstance(failure, ErrorRow)
     assert failure.reason == HTTP_ERROR
     assert "404" in failure.detail
     assert failure.url == _doc(1).url
@@ -126,7 +119,7 @@ def test_a_file_that_is_not_warc_at_all_is_one_failure(tmp_path: Path) -> None:
     path.write_bytes(b"\x1f\x8b\x08 but nothing else")
     items = list(read_raw_file(path, "a"))
     assert len(items) == 1
-    assert items[0].reason == CORRUPT_RECORD
+    assert items[0].reason == NOT_WARC
 
 
 def test_plain_files_are_one_document_each(tmp_path: Path) -> None:
@@ -169,3 +162,30 @@ def test_headers_join_repeats_and_keep_names() -> None:
     assert list(headers) == ["Set-Cookie", "Content-Type"]
     assert "content-type" in headers
     assert len(headers) == 2
+
+
+@pytest.mark.parametrize("name", ["a.warc.gz", "a.warc"])
+def test_a_truncated_file_says_so_at_every_cut(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    originals = [_doc(n, f"<p>{'党建引领发展' * 100}{n}</p>".encode()) for n in range(3)]
+    offsets = write_warc(path, originals)
+    whole = path.read_bytes()
+    for cut in range(offsets[2] + 1, len(whole) - 40, 7):  # inside the last record
+        path.write_bytes(whole[:cut])
+        items = list(read_raw_file(path, "a"))
+        assert [d.url for d in _docs(items)] == [o.url for o in originals[:2]], cut
+        (failure,) = _failures(items)
+        assert (failure.reason, failure.raw_offset) == (CORRUPT_RECORD, offsets[2]), cut
+        assert "Error" not in failure.detail, failure.detail  # no raw exception name
+        assert f"byte {offsets[2]}" in failure.detail or "cut short" in failure.detail
+
+
+def test_a_damaged_record_says_what_and_at_which_byte(tmp_path: Path) -> None:
+    path = tmp_path / "a.warc.gz"
+    originals = [_doc(n, f"<p>{'党建引领发展' * 200}{n}</p>".encode()) for n in range(4)]
+    offsets = write_warc(path, originals)
+    _garble(path, offsets[1] + (offsets[2] - offsets[1]) // 2)
+    (failure,) = _failures(read_raw_file(path, "a"))
+    assert "gzip data corrupt" in failure.detail
+    assert f"record at byte {offsets[1]}" in failure.detail
+    assert f"resumed at byte {offsets[2]}" in failure.detail

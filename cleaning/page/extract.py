@@ -32,7 +32,6 @@ from cleaning.page.documents import Document, drop_element
 from cleaning.page.furniture import (
     EDGE_LINK_SHARE,
     EdgeLine,
-    fold_spaces,
     is_inline_junk,
     is_marked_attr,
     trim_edges,
@@ -47,6 +46,7 @@ from cleaning.page.vocab import (
     LIST_ITEM_TAGS,
     SKIP_TAGS,
 )
+from cleaning.text.normalize import fold_spaces
 
 #: Punctuation of Chinese (and mixed) prose: a block with it reads as sentences.
 _PROSE_PUNCT = re.compile(r"[，。！？；、“”：,.!?;]")

@@ -460,17 +460,32 @@ def collecting(stats: StageStats | None = None) -> Iterator[StageStats]:
         _STATS.reset(token)
 
 
-def run_stages(page: Page) -> Page:
-    """Run ``PAGE_STAGES`` over ``page``; timed and counted when collecting."""
+def run_stages(page: Page, on_refused: Callable[[Page], None] | None = None) -> Page:
+    """Run ``PAGE_STAGES`` over ``page``; timed and counted when collecting.
+
+    ``on_refused`` sees the state the stages had reached when one of them
+    refuses the page as ``NotAnArticle`` (it may raise a more precise
+    ``CleaningError``); the refusal is raised again after it.
+    """
     stats = _STATS.get()
     if stats is None:
         for _name, stage in PAGE_STAGES:
-            page = stage(page)
+            try:
+                page = stage(page)
+            except NotAnArticle:
+                if on_refused is not None:
+                    on_refused(page)
+                raise
         return page
     for name, stage in PAGE_STAGES:
         started = time.perf_counter()
         try:
             page = stage(page)
+        except NotAnArticle:
+            stats.outcomes[f"failed:{name}"] += 1
+            if on_refused is not None:
+                on_refused(page)
+            raise
         except Exception:
             stats.outcomes[f"failed:{name}"] += 1
             raise
