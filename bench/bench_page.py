@@ -74,7 +74,7 @@ def sample_pages() -> list[Item]:
 
 def dev_pages() -> list[Item]:
     """The real dev pages of ../shared: url (as recorded), bytes, no headers."""
-    pages = []
+    pages: list[Item] = []
     for case in sorted(p for p in DEV_PAGES.iterdir() if p.is_dir()):
         meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
         pages.append(
@@ -89,7 +89,7 @@ def _clean(item: Item) -> None:
 
 
 def _bare(item: Item) -> None:
-    lxml.html.document_fromstring(item[1]).text_content()
+    lxml.html.document_fromstring(item[1]).text_content()  # type: ignore[attr-defined]
 
 
 def _trafilatura(item: Item) -> None:
@@ -157,7 +157,8 @@ def dev_speed() -> None:
     size = statistics.mean(len(body) for _, body, _ in pages) / 1024
     print(f"{len(pages)} real dev pages (../shared), {size:.1f} KB on average, interleaved:")
     for item in pages[:3]:
-        _clean(item), _trafilatura(item)
+        _clean(item)
+        _trafilatura(item)
     print_rates(interleaved(pages, WORK, DEV_ROUNDS), target=True)
     with collecting() as stats:
         for item in pages:

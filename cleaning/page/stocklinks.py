@@ -75,7 +75,9 @@ def code_of(data_code: str) -> str | None:
 def unwrap_stock_links(root: etree._Element) -> tuple[Stock, ...]:
     """Unwrap every stock widget under ``root`` in place; the stocks they name."""
     stocks: dict[str, Stock] = {}
-    for element in _WIDGETS(root):
+    found = _WIDGETS(root)
+    widgets = [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
+    for element in widgets:
         classes = _classes(element)
         if _PLACEHOLDER_ID.match(element.get("id") or "") and not (element.text or "").strip():
             if len(element) == 0:
@@ -83,7 +85,7 @@ def unwrap_stock_links(root: etree._Element) -> tuple[Stock, ...]:
             continue
         if classes & QUOTE_CLASSES:
             code = code_of(element.get("data-code") or "")
-            name = "".join(element.itertext()).strip()
+            name = "".join(t for t in element.itertext() if isinstance(t, str)).strip()
             if code and name and code not in stocks:
                 stocks[code] = Stock(name=name, code=code)
             _as_plain(element)
