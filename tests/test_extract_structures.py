@@ -270,6 +270,34 @@ def test_a_blog_page_in_table_rows_gives_its_first_post() -> None:
     assert record.body.split("\n") == PARAGRAPHS
 
 
+def test_a_blog_engine_home_page_with_classes_per_post_gives_its_first_post() -> None:
+    """WordPress-style posts: each ``<article>`` carries its own id and category
+    classes beside the shared ones, and an English date line."""
+    posts = [
+        (101, "life", "周末去爬山", "Saturday, May 18th, 2024 9:15 pm", PARAGRAPHS),
+        (97, "travel", "古镇一日游", "Sunday, May 12th, 2024 10:40 pm", LONG_POST),
+    ]
+    units = "".join(
+        f'<article id="post-{n}" class="post-{n} post type-post status-publish category-{cat}">'
+        f'<header class="entry-header"><h2 class="entry-title"><a href="/?p={n}">{title}</a></h2>'
+        f'<div class="entry-meta">{date}</div></header>'
+        f'<div class="entry-content">{paragraphs(*texts)}</div>'
+        f'<footer class="entry-footer"><a href="/?p={n}#respond">发表评论</a></footer></article>'
+        for n, cat, title, date, texts in posts
+    )
+    html = (
+        "<html><head><title>小王的博客 | 又一个WordPress站点</title></head><body>"
+        '<header id="masthead"><p class="site-title"><a href="/">小王的博客</a></p></header>'
+        f'<main id="main" class="site-main">{units}</main>'
+        '<aside id="secondary"><h2>近期文章</h2><ul>'
+        + "".join(f'<li><a href="/?p={i}">以前的文章{i}</a></li>' for i in range(8))
+        + "</ul></aside></body></html>"
+    )
+    record = clean_page(html.encode("utf-8"), "http://xiaowang.example.cn/")
+    assert record.title == "周末去爬山"
+    assert record.body.split("\n") == PARAGRAPHS
+
+
 def test_undated_boxes_of_one_template_before_the_article_are_not_posts() -> None:
     """Boxes of one template (an about-us blurb, then the article): only
     dated units are posts, so the article keeps its place."""

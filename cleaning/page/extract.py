@@ -544,9 +544,10 @@ def first_post(
     """The first post when ``container`` lies in one of several, else None.
 
     A blog's front or archive page prints several posts one under the
-    other, each from one template: sibling units of one tag and class, each
-    with its title, its date line and its body. The article of such a page
-    is its first (newest) post, whichever is longest. Walking up from the
+    other, each from one template: sibling units of one tag and class
+    (``_same_template``), each with its title, its date line and its body.
+    The article of such a page is its first (newest) post, whichever is
+    longest. Walking up from the
     chosen container (``MAX_POST_LEVELS``), a unit whose first sibling of
     the same template (or, in the first, the next) holds an element at the
     same place in it with prose, both units dated (``dated``, a line
@@ -558,8 +559,8 @@ def first_post(
         parent = node.getparent()
         if parent is None or node.tag in ("body", "html"):
             break
-        template = (node.tag, node.get("class"))
-        units = [s for s in parent if (s.tag, s.get("class")) == template]
+        tokens = _template_tokens(node)
+        units = [s for s in parent if s.tag == node.tag and _same_template(tokens, s)]
         if len(units) >= 2:
             path = tree.getpath(container)[len(tree.getpath(node)) :]
             other = node if units[0] is not node else units[1]
@@ -578,6 +579,23 @@ def first_post(
                 return Post(body, start)
         node = parent
     return None
+
+
+def _template_tokens(element: etree._Element) -> frozenset[str]:
+    """The class tokens that name a template, not one item (``post-123`` names one)."""
+    return frozenset(
+        token
+        for token in (element.get("class") or "").split()
+        if not any(c.isdigit() for c in token)
+    )
+
+
+def _same_template(tokens: frozenset[str], element: etree._Element) -> bool:
+    """Whether ``element`` is of the template whose class tokens are ``tokens``:
+    both without a class, or sharing a token (``post type-post category-a``
+    and ``post type-post category-b`` are two posts of one blog)."""
+    theirs = _template_tokens(element)
+    return bool(tokens & theirs) if tokens else not theirs
 
 
 def _same_place(unit: etree._Element, path: str) -> etree._Element | None:

@@ -472,6 +472,12 @@ _ENGLISH_DATE_LINE = re.compile(
 )
 
 
+def is_english_date_line(line: str) -> bool:
+    """A line that is only a date in English words, as blog engines print
+    above a post (``Saturday, September 10th, 2005 10:56 am``)."""
+    return _ENGLISH_DATE_LINE.match(line.strip()) is not None
+
+
 def is_edge_junk(line: str) -> bool:
     """A line cut at an article's edge beyond ``is_furniture``: disclaimers, rules, addresses."""
     return bool(

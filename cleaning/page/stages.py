@@ -160,8 +160,9 @@ def blocks_stage(page: Page) -> Page:
 
 
 def _is_dated(line: str) -> bool:
-    """A date line (``metadata.date_line``): what every post of a blog page carries."""
-    return metadata.date_line(line) is not None
+    """A date line (``metadata.date_line``, or a blog engine's date in English
+    words): what every post of a blog page carries."""
+    return metadata.date_line(line) is not None or furniture.is_english_date_line(line)
 
 
 def _fold(text: str | None) -> str:
