@@ -122,7 +122,7 @@ def test_seed_rows_match_their_gold(demo: tuple[Path, str], seed: str, url: str)
     published = gold["published_at"]
     assert row["published_at"] == (dt.datetime.fromisoformat(published) if published else None)
     assert row["source"] == gold["source"]
-    assert row["stocks"] == gold["stocks"]
+    assert [{"name": s["name"], "code": s["code"]} for s in row["stocks"]] == gold["stocks"]
     body, expected = _fold(row["body"]), _fold(gold["body"])
     cer = Levenshtein.distance(body, expected) / max(1, len(expected))
     assert cer <= MAX_BODY_CER, f"{seed}: body CER {cer:.4f}"

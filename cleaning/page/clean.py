@@ -25,6 +25,7 @@ from cleaning.page.metadata import detect_script
 from cleaning.page.sites import rules_for
 from cleaning.page.stages import PAGE_STAGES, Page
 from cleaning.record import Record
+from cleaning.text.wordcount import word_count
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ def _run(
         encoding=page.decoded.encoding,
         repairs=repairs,
         char_count=len(text),
+        word_count=word_count(text),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         fetched_at=_utc(fetched_at),
     )
