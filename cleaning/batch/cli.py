@@ -56,6 +56,7 @@ RUN_LOGGERS = (
     "cleaning.batch.run",
     "cleaning.batch.dataset",
     "cleaning.batch.rawio",
+    "cleaning.batch.syndication",
 )
 
 #: 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.

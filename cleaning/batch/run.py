@@ -35,6 +35,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cleaning.batch import syndication
 from cleaning.batch.dataset import (
     RUN_BATCH_ROWS,
     STAGING,
@@ -239,6 +240,9 @@ def _run_locked(
     run_id = tasks[0].spill_dir.parent.name
     mode = "reprocess" if base is None else "process"
     built = build_version(out, run_id, base, spills, new_state.values(), replaced, mode)
+    # Copies of one article across the whole version (signatures of bodies
+    # already published are reused from the published version's cache).
+    syndication.update_version(built, cache_from=current_version(out))
     version = publish(out, run_id, built)
     manifest = read_manifest(version)
     stats.version = run_id

@@ -1,0 +1,523 @@
+"""Syndication groups: the copies of one article across the dataset (MinHash + LSH).
+
+The corpus is syndicated: one 经济日报 or 新华社 article appears on a portal,
+a finance mirror and several content farms, in both scripts, each copy with
+its own furniture, an editor's line added, a tail cut or a paragraph
+dropped. Every record names its group: ``dup_group`` is the ``doc_id`` of
+the group's earliest-published member (undated ones after dated ones, ties
+to the smaller ``doc_id``) and ``dup_count`` the group's size, 1 for an
+article no copy of which was found. Counting groups counts articles;
+counting rows counts copies.
+
+How copies are found (datasketch's MinHash; banding as its ``MinHashLSH``):
+
+1. ``fold``: the body in simplified script, full-width letters and digits
+   narrowed, lower case, and nothing but letters and digits: copies that
+   differ by punctuation, spaces, paragraph breaks or script fold the same.
+2. shingles: every run of ``SHINGLE_CHARS`` characters of the folded text,
+   each hashed to 32 bits.
+3. MinHash: ``NUM_PERM`` permutations of the hashes, the minimum of each; the
+   share of equal positions of two signatures estimates the Jaccard
+   similarity of the two shingle sets.
+4. LSH: each signature cut into ``BANDS`` bands of ``ROWS`` values; bodies
+   that agree on a whole band are candidates (each candidate is compared
+   with the first body of its bucket, so a bucket costs its size, never its
+   square), and a candidate pair is kept when its estimated similarity is at
+   least ``THRESHOLD``.
+5. groups: the connected components of the kept pairs; equal bodies
+   (``content_hash``) are one body from the start.
+
+This runs once per published version, over the whole dataset, after the
+merge and before the swap (``update_version``): never on the per-document
+path. Its cost is linear in the number of documents: signatures are cached
+per body (by ``content_hash``) in the version's ``state/syndication.parquet``,
+so a run computes them only for bodies new to the dataset, and grouping
+itself is a sort per band. Only the partition files whose rows change group
+are rewritten. ``make bench ARGS=syndication`` prints time and memory at
+10,000 and 100,000 documents and the precision and recall on the labelled
+pairs of ``bench/syndication_pairs.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from cleaning.text import t2s
+
+logger = logging.getLogger(__name__)
+
+#: Characters per shingle. Chinese words are one to four characters: five
+#: span a word boundary nearly always, so different articles share few
+#: shingles beyond the names and set phrases they both quote. On the
+#: labelled pairs the closest different articles (same event, a shared
+#: quote) reach a Jaccard similarity of 0.14 with 5 characters, 0.15 with 3.
+SHINGLE_CHARS = 5
+
+#: MinHash permutations: with 64 the estimate of a similarity of 0.4 has a
+#: standard error of 0.06; 256 bytes a body, in memory and in the cache.
+NUM_PERM = 64
+
+#: LSH bands and rows per band (the first ``BANDS * ROWS`` values of the
+#: signature). Two bodies of similarity s are candidates with probability
+#: 1 - (1 - s**3)**21: 0.07 at s = 0.15, 0.44 at 0.3, 0.75 at 0.4, 0.94 at
+#: 0.5, 0.9999 at 0.7. Copies of an article are linked through each other
+#: (a cut copy and a copy missing a paragraph both join the original), so
+#: a group needs only some of its pairs found. On the labelled pairs, 16
+#: bands of 4 rows (the S-curve's middle at 0.5) lose 1.2% of the copies
+#: that 21 bands of 3 (middle at 0.36) find.
+BANDS = 21
+ROWS = 3
+
+#: Estimated Jaccard similarity from which two bodies are copies. Calibrated
+#: on the labelled pairs of ``bench/syndication_pairs.py``: different
+#: articles there stay at or under 0.15 (exact) and copies come down to
+#: 0.2 (a paragraph of three dropped); from 0.3 to 0.45 every copy is found
+#: and no different article joins, at 0.5 copies start to be lost (4.2%).
+#: 0.4 keeps the margin on both sides, and the estimate's noise (0.06) too.
+THRESHOLD = 0.4
+
+#: Seed of the MinHash permutations. Part of the cache's identity, like the
+#: three constants above and ``FOLD_VERSION``.
+SEED = 20260521
+
+#: Changed whenever ``fold`` changes: cached signatures of another fold are
+#: computed again.
+FOLD_VERSION = "1"
+
+#: Rows read at a time when hashing bodies (bounds memory: ~2 KB a body).
+READ_BATCH_ROWS = 2_000
+
+#: Pairs compared at a time when checking candidates (``NUM_PERM`` bytes each).
+CHECK_BATCH_PAIRS = 200_000
+
+#: The signature of a body with no letter or digit: no shingle, never a copy.
+EMPTY = np.uint32(2**32 - 1)
+
+CACHE_FILE = "syndication.parquet"
+_RECORDS = "records"
+_STATE = "state"
+
+#: Full-width letters and digits (``Ａ``, ``１``) to ASCII, as NFKC maps them:
+#: the copies of one text differ in them. Punctuation is dropped anyway.
+_NARROW = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)}
+
+#: Everything but letters and digits of any script (``\W`` keeps ``_``).
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+#: Odd 64-bit multipliers of the shingle hash, one per position (from the
+#: golden ratio and MurmurHash's finaliser; any odd constants would do).
+_POSITION_MULTIPLIERS = np.array(
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0xD6E8FEB86659FD93,
+        0xFF51AFD7ED558CCD,
+        0xC4CEB9FE1A85EC53,
+        0x27D4EB2F165667C5,
+        0x94D049BB133111EB,
+    ],
+    dtype=np.uint64,
+)
+_BAND_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+Signatures = npt.NDArray[np.uint32]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What grouping needs of a record."""
+
+    doc_id: str
+    published_at: int | None  # microseconds since the epoch, as stored
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyndicationStats:
+    """What ``update_version`` did."""
+
+    documents: int = 0
+    bodies: int = 0
+    hashed: int = 0
+    groups: int = 0
+    grouped: int = 0
+    rewritten: int = 0
+    seconds: float = 0.0
+
+
+# --- the pure part: text to signature to groups ------------------------------
+
+
+def fold(text: str) -> str:
+    """The body as copies share it: simplified, letters and digits only, lower case.
+
+    >>> fold("晉能控股集團：5G技術，“智慧礦山”！")
+    '晋能控股集团5g技术智慧矿山'
+    >>> fold("晋能控股集团 ５Ｇ 技术\\n智慧矿山。")
+    '晋能控股集团5g技术智慧矿山'
+    """
+    return _NOT_ALNUM.sub("", t2s.to_simplified(text).translate(_NARROW).lower())
+
+
+def shingle_hashes(folded: str) -> npt.NDArray[np.uint32]:
+    """The distinct 32-bit hashes of the folded text's ``SHINGLE_CHARS``-character runs.
+
+    A text shorter than one shingle is one shingle; an empty text has none.
+    """
+    if not folded:
+        return np.empty(0, dtype=np.uint32)
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < SHINGLE_CHARS:
+        codes = np.concatenate([codes, np.zeros(SHINGLE_CHARS - len(codes), np.uint64)])
+    count = len(codes) - SHINGLE_CHARS + 1
+    mixed = np.zeros(count, dtype=np.uint64)
+    for position in range(SHINGLE_CHARS):
+        mixed += codes[position : position + count] * _POSITION_MULTIPLIERS[position]
+    return np.unique((mixed >> np.uint64(32)).astype(np.uint32))
+
+
+def _permutations() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    from datasketch import MinHash
+
+    prototype = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+    a, b = prototype.permutations
+    return a, b
+
+
+_PERMUTATIONS: tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]] | None = None
+
+
+def signature(text: str) -> npt.NDArray[np.uint32]:
+    """The MinHash signature of a body (``NUM_PERM`` values; all ``EMPTY`` when none)."""
+    from datasketch import MinHash
+
+    global _PERMUTATIONS
+    if _PERMUTATIONS is None:
+        _PERMUTATIONS = _permutations()
+    minhash = MinHash(
+        num_perm=NUM_PERM,
+        seed=SEED,
+        scheme="affine32",
+        hashfunc=int,  # the shingles are hashed already
+        permutations=_PERMUTATIONS,
+    )
+    minhash.update_batch(shingle_hashes(fold(text)).tolist())
+    values: npt.NDArray[np.uint32] = np.asarray(minhash.hashvalues, dtype=np.uint32)
+    return values
+
+
+def signatures(texts: Iterable[str]) -> Signatures:
+    """One signature per text, as rows of a matrix."""
+    rows = [signature(text) for text in texts]
+    if not rows:
+        return np.empty((0, NUM_PERM), dtype=np.uint32)
+    return np.vstack(rows)
+
+
+def similarity(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:
+    """The estimated Jaccard similarity of two signatures."""
+    return float(np.mean(a == b))
+
+
+def _band_keys(sigs: Signatures, band: int) -> npt.NDArray[np.uint64]:
+    """One 64-bit key per row for one band: equal bands, equal keys."""
+    keys = np.full(len(sigs), band, dtype=np.uint64)
+    for column in range(band * ROWS, (band + 1) * ROWS):
+        keys = keys * _BAND_MULTIPLIER + sigs[:, column].astype(np.uint64)
+    return keys
+
+
+def similar_pairs(sigs: Signatures, threshold: float = THRESHOLD) -> npt.NDArray[np.int64]:
+    """Pairs of rows ``(i, j)``, ``i < j``, whose bodies are copies of each other.
+
+    Candidates share a band's bucket (each paired with the bucket's first
+    row); kept when their estimated similarity reaches ``threshold``.
+    """
+    usable = np.flatnonzero(~(sigs == EMPTY).all(axis=1))
+    found = []
+    for band in range(BANDS):
+        keys = _band_keys(sigs, band)[usable]
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.ones(len(ordered), dtype=bool)
+        starts[1:] = ordered[1:] != ordered[:-1]
+        if starts.all():
+            continue
+        first = order[np.flatnonzero(starts)][np.cumsum(starts) - 1]
+        members = ~starts
+        found.append(np.stack([usable[first[members]], usable[order[members]]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    candidates = np.unique(np.concatenate(found).astype(np.int64), axis=0)
+    kept = []
+    for start in range(0, len(candidates), CHECK_BATCH_PAIRS):
+        chunk = candidates[start : start + CHECK_BATCH_PAIRS]
+        agree = (sigs[chunk[:, 0]] == sigs[chunk[:, 1]]).mean(axis=1)
+        kept.append(chunk[agree >= threshold])
+    return np.concatenate(kept)
+
+
+def components(count: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """A component label per row, rows linked by ``pairs`` sharing one."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if count == 0:
+        return np.empty(0, dtype=np.int64)
+    graph = coo_matrix(
+        (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(count, count)
+    )
+    _, labels = connected_components(graph, directed=False)
+    return np.asarray(labels, dtype=np.int64)
+
+
+def assign(
+    doc_ids: pa.Array, published: pa.Array, labels: npt.NDArray[np.int64]
+) -> tuple[pa.Array, npt.NDArray[np.int32]]:
+    """Each document's ``dup_group`` and ``dup_count`` from its component label.
+
+    The group's id is its earliest-published member's ``doc_id``: dated
+    before undated, then by time, then by ``doc_id`` (so the choice never
+    depends on the order rows are read in).
+    """
+    if len(labels) == 0:
+        return pa.array([], pa.string()), np.empty(0, dtype=np.int32)
+    published = published.cast(pa.int64())
+    table = pa.table(
+        {
+            "label": pa.array(labels),
+            "undated": pc.is_null(published),
+            "published": published,
+            "doc_id": doc_ids,
+        }
+    )
+    order = pc.sort_indices(
+        table,
+        sort_keys=[
+            ("label", "ascending"),
+            ("undated", "ascending"),
+            ("published", "ascending"),
+            ("doc_id", "ascending"),
+        ],
+    ).to_numpy()
+    ordered = labels[order]
+    starts = np.ones(len(ordered), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    leader = np.empty(int(labels.max()) + 1, dtype=np.int64)
+    leader[ordered[starts]] = order[starts]
+    sizes = np.bincount(labels)
+    return doc_ids.take(pa.array(leader[labels])), sizes[labels].astype(np.int32)
+
+
+def group_documents(
+    documents: Sequence[Document], threshold: float = THRESHOLD
+) -> dict[str, tuple[str, int]]:
+    """``doc_id`` to ``(dup_group, dup_count)`` for documents held in memory.
+
+    The same grouping as the dataset's (``update_version``), for tests,
+    calibration and small collections.
+    """
+    body_index: dict[str, int] = {}
+    of_doc = np.array([body_index.setdefault(d.body, len(body_index)) for d in documents])
+    sigs = signatures(body_index)
+    labels = components(len(body_index), similar_pairs(sigs, threshold))
+    groups, counts = assign(
+        pa.array([d.doc_id for d in documents], pa.string()),
+        pa.array([d.published_at for d in documents], pa.int64()),
+        labels[of_doc] if len(documents) else np.empty(0, dtype=np.int64),
+    )
+    return {
+        d.doc_id: (group, int(count))
+        for d, group, count in zip(documents, groups.to_pylist(), counts, strict=True)
+    }
+
+
+# --- the dataset step ---------------------------------------------------------
+
+_KEY_COLUMNS = ["doc_id", "published_at", "content_hash", "dup_group", "dup_count"]
+
+
+def _cache_metadata() -> dict[bytes, bytes]:
+    """What a cached signature depends on; a cache with other values is ignored."""
+    values = {
+        "num_perm": NUM_PERM,
+        "seed": SEED,
+        "shingle_chars": SHINGLE_CHARS,
+        "fold": FOLD_VERSION,
+    }
+    return {f"syndication.{k}".encode(): str(v).encode() for k, v in values.items()}
+
+
+def _load_cache(version: Path | None) -> tuple[pa.Array, Signatures] | None:
+    if version is None:
+        return None
+    path = version / _STATE / CACHE_FILE
+    if not path.is_file():
+        return None
+    with pq.ParquetFile(path) as parquet:
+        metadata = parquet.schema_arrow.metadata or {}
+        if any(metadata.get(k) != v for k, v in _cache_metadata().items()):
+            logger.info("syndication: cached signatures are of other settings; computing anew")
+            return None
+        table = parquet.read()
+    hashes = table.column("content_hash").combine_chunks()
+    flat = pc.list_flatten(table.column("signature").combine_chunks())
+    sigs = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=np.uint32)
+    return hashes, sigs.reshape(-1, NUM_PERM)
+
+
+def _write_cache(version: Path, hashes: pa.Array, sigs: Signatures) -> Path:
+    flat = pa.array(sigs.reshape(-1), pa.uint32())
+    table = pa.table(
+        {
+            "content_hash": hashes,
+            "signature": pa.FixedSizeListArray.from_arrays(flat, NUM_PERM),
+        }
+    ).replace_schema_metadata(_cache_metadata())
+    path = version / _STATE / CACHE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+    return path
+
+
+def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """One Parquet file as written: no partition columns guessed from its path."""
+    with pq.ParquetFile(path) as parquet:
+        return parquet.read(columns=columns)
+
+
+def update_version(version: Path, cache_from: Path | None = None) -> SyndicationStats:
+    """Set ``dup_group`` and ``dup_count`` of every record of a built version.
+
+    ``version`` is a version directory not yet published (its files may be
+    hard links into the published one: a changed file is written anew and
+    renamed over its link, never modified in place). ``cache_from`` is a
+    version whose cached signatures may be reused (the published one).
+    """
+    from cleaning.batch.dataset import COMPRESSION, COMPRESSION_LEVEL, ROW_GROUP_ROWS
+
+    started = time.perf_counter()
+    files = sorted((version / _RECORDS).glob("site=*/month=*/*.parquet"))
+    keys = [_read(path, _KEY_COLUMNS) for path in files]
+    if not keys or not sum(t.num_rows for t in keys):
+        _write_cache(version, pa.array([], pa.string()), np.empty((0, NUM_PERM), np.uint32))
+        return SyndicationStats(seconds=time.perf_counter() - started)
+    table = pa.concat_tables(keys)
+    hashes = table.column("content_hash").combine_chunks()
+    bodies = pc.unique(hashes)
+    body_of_doc = pc.index_in(hashes, value_set=bodies).to_numpy()
+    sigs = np.empty((len(bodies), NUM_PERM), dtype=np.uint32)
+    have = np.zeros(len(bodies), dtype=bool)
+    cache = _load_cache(cache_from)
+    if cache is not None:
+        position = pc.index_in(bodies, value_set=cache[0])
+        hit = pc.is_valid(position).to_numpy(zero_copy_only=False)
+        sigs[hit] = cache[1][position.filter(pc.is_valid(position)).to_numpy()]
+        have |= hit
+    hashed = int((~have).sum())
+    if hashed:
+        _hash_missing(files, keys, bodies, body_of_doc, sigs, have)
+    labels = components(len(bodies), similar_pairs(sigs))[body_of_doc]
+    groups, counts = assign(
+        table.column("doc_id").combine_chunks(),
+        table.column("published_at").combine_chunks(),
+        labels,
+    )
+    rewritten = 0
+    start = 0
+    for path, part in zip(files, keys, strict=True):
+        end = start + part.num_rows
+        group, count = groups.slice(start, part.num_rows), pa.array(counts[start:end])
+        start = end
+        if part.column("dup_group").combine_chunks().equals(group) and part.column(
+            "dup_count"
+        ).combine_chunks().equals(count):
+            continue
+        full = _read(path)
+        full = full.set_column(full.schema.get_field_index("dup_group"), "dup_group", group)
+        full = full.set_column(full.schema.get_field_index("dup_count"), "dup_count", count)
+        fresh = path.with_name(f".{path.name}.grouped")
+        pq.write_table(
+            full,
+            fresh,
+            compression=COMPRESSION,
+            compression_level=COMPRESSION_LEVEL,
+            row_group_size=ROW_GROUP_ROWS,
+        )
+        _fsync(fresh)
+        os.replace(fresh, path)
+        _fsync(path.parent)
+        rewritten += 1
+    cache_path = _write_cache(version, bodies, sigs)
+    _fsync(cache_path)
+    _fsync(cache_path.parent)
+    sizes = np.bincount(labels)
+    stats = SyndicationStats(
+        documents=table.num_rows,
+        bodies=len(bodies),
+        hashed=hashed,
+        groups=int((sizes > 1).sum()),
+        grouped=int(sizes[sizes > 1].sum()),
+        rewritten=rewritten,
+        seconds=time.perf_counter() - started,
+    )
+    logger.info(
+        "syndication: %d groups of copies hold %d of %d documents "
+        "(%d bodies hashed anew, %d files rewritten, %.1f s)",
+        stats.groups,
+        stats.grouped,
+        stats.documents,
+        stats.hashed,
+        stats.rewritten,
+        stats.seconds,
+    )
+    return stats
+
+
+def _hash_missing(
+    files: Sequence[Path],
+    keys: Sequence[pa.Table],
+    bodies: pa.Array,
+    body_of_doc: npt.NDArray[np.int64],
+    sigs: Signatures,
+    have: npt.NDArray[np.bool_],
+) -> None:
+    """Compute the signatures of the bodies not cached, reading only the files holding them."""
+    start = 0
+    for path, part in zip(files, keys, strict=True):
+        needed = body_of_doc[start : start + part.num_rows]
+        start += part.num_rows
+        if have[needed].all():
+            continue
+        with pq.ParquetFile(path) as parquet:
+            for batch in parquet.iter_batches(
+                batch_size=READ_BATCH_ROWS, columns=["content_hash", "body"]
+            ):
+                index = pc.index_in(batch.column(0), value_set=bodies).to_numpy()
+                for row in np.flatnonzero(~have[index]):
+                    body_id = index[row]
+                    if have[body_id]:
+                        continue  # an equal body earlier in the batch
+                    sigs[body_id] = signature(batch.column(1)[row].as_py())
+                    have[body_id] = True
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
