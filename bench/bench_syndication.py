@@ -125,8 +125,7 @@ def write_synthetic(root: Path, count: int, start: int = 0, seed: int = 7) -> No
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from cleaning.batch.dataset import partition_path
-    from cleaning.record import RECORD_SCHEMA
+    from cleaning.batch.layout import DATASET_SCHEMA, partition_path
 
     rng = np.random.default_rng(seed + start)
     text = "".join(
@@ -179,13 +178,14 @@ def write_synthetic(root: Path, count: int, start: int = 0, seed: int = 7) -> No
             "cleaner_version": ["bench"] * len(members),
             "dup_group": ids,
             "dup_count": [1] * len(members),
+            "month": [month] * len(members),
         }
         table = pa.table(
             {
                 f.name: pa.array(columns.get(f.name, [None] * len(members)), f.type)
-                for f in RECORD_SCHEMA
+                for f in DATASET_SCHEMA
             },
-            schema=RECORD_SCHEMA,
+            schema=DATASET_SCHEMA,
         )
         target = root / "records" / partition_path(site, month)
         target.mkdir(parents=True, exist_ok=True)

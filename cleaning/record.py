@@ -19,6 +19,10 @@ import pyarrow as pa
 #: that ``process`` knows which raw files to clean again.
 CLEANER_VERSION = "0.2.0"
 
+#: China Standard Time, the zone the corpus's dates are written in and its
+#: months are cut in: a fixed offset, China has kept UTC+8 without DST since 1991.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+
 
 @dataclass(frozen=True, slots=True)
 class Stock:
@@ -169,4 +173,28 @@ ERROR_SCHEMA = pa.schema(
     ]
 )
 
+
+@dataclass(frozen=True, slots=True)
+class ErrorRow:
+    """One document that did not become a record: a row of the errors table.
+
+    ``raw_offset`` is the byte offset of the WARC record (``None`` when the
+    whole file failed, e.g. ``unreadable``); ``reason`` is one of
+    ``cleaning.errors.DROP_REASONS``; ``detail`` says what and where.
+    """
+
+    raw_file: str
+    raw_offset: int | None
+    reason: str
+    detail: str
+    url: str | None = None
+    fetched_at: dt.datetime | None = None
+    cleaner_version: str = CLEANER_VERSION
+
+    def to_row(self) -> dict[str, object]:
+        """A plain dict in ``ERROR_SCHEMA``'s shape."""
+        return {f.name: getattr(self, f.name) for f in ERROR_SCHEMA}
+
+
 assert [f.name for f in dataclasses.fields(Record)] == RECORD_SCHEMA.names
+assert {f.name for f in dataclasses.fields(ErrorRow)} == set(ERROR_SCHEMA.names)

@@ -11,27 +11,22 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from cleaning.batch.dataset import (
-    CURRENT,
-    DatasetLocked,
-    ProcessedFile,
-    SpillWriter,
-    build_version,
+from cleaning.batch.layout import CURRENT, DATASET_SCHEMA, ProcessedFile, month_of, new_run_id
+from cleaning.batch.lock import DatasetLocked, locked
+from cleaning.batch.merge import build_version
+from cleaning.batch.publish import prune, publish
+from cleaning.batch.read import (
     current_version,
     errors_table,
     load_state,
-    locked,
-    month_of,
-    new_run_id,
-    prune,
-    publish,
     read_manifest,
     records_dataset,
     site_summary,
 )
-from cleaning.record import CLEANER_VERSION, RECORD_SCHEMA, Record
+from cleaning.batch.staging import SpillWriter
+from cleaning.record import CHINA_TZ as CHINA
+from cleaning.record import CLEANER_VERSION, ErrorRow, Record
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
@@ -69,19 +64,13 @@ def record(
     )
 
 
-def error_row(raw_file: str, offset: int, reason: str = "empty") -> dict[str, object]:
-    return {
-        "url": f"http://x.test/{offset}",
-        "raw_file": raw_file,
-        "raw_offset": offset,
-        "reason": reason,
-        "detail": "no text",
-        "fetched_at": T0,
-        "cleaner_version": CLEANER_VERSION,
-    }
+def error_row(raw_file: str, offset: int, reason: str = "empty") -> ErrorRow:
+    return ErrorRow(raw_file, offset, reason, "no text", f"http://x.test/{offset}", T0)
 
 
-def run_once(root: Path, records, errors=(), *, full=False, replaced=frozenset(), state=None):
+def run_once(
+    root: Path, records, errors=(), *, full=False, replaced=frozenset(), state=None, keep=2
+):
     """One run as process does it: spill, build beside current, publish, prune."""
     run_id = new_run_id()
     writer = SpillWriter(root / "staging" / run_id / "spill", "t", batch_rows=3)
@@ -94,7 +83,7 @@ def run_once(root: Path, records, errors=(), *, full=False, replaced=frozenset()
     files = state if state is not None else [ProcessedFile("raw/a.warc.gz", 1, 1, CLEANER_VERSION)]
     built = build_version(root, run_id, base, writer.spills, files, replaced, "process")
     version = publish(root, run_id, built)
-    prune(root)
+    prune(root, keep)
     return version
 
 
@@ -103,7 +92,7 @@ def rows(root: Path) -> list[dict[str, object]]:
     return sorted(table.to_pylist(), key=lambda r: r["doc_id"])
 
 
-def test_layout_is_hive_partitioned_zstd_with_the_record_schema(tmp_path: Path) -> None:
+def test_layout_groups_files_by_site_and_month_with_every_column_inside(tmp_path: Path) -> None:
     recs = [
         record(1),
         record(2, published=dt.datetime(2022, 5, 31, 23, 30, tzinfo=CHINA)),
@@ -119,12 +108,13 @@ def test_layout_is_hive_partitioned_zstd_with_the_record_schema(tmp_path: Path) 
         if "records" in p.parts
     )
     assert files == [
-        "site=finews.example.test/month=2022-05/part-0.parquet",
-        "site=finews.example.test/month=2022-06/part-0.parquet",
-        "site=www.stzg.example/month=unknown/part-0.parquet",
+        "finews.example.test/2022-05/part-0.parquet",
+        "finews.example.test/2022-06/part-0.parquet",
+        "www.stzg.example/undated/part-0.parquet",
     ]
     part = version / "records" / files[0]
-    assert pq.read_schema(part).remove_metadata() == RECORD_SCHEMA
+    assert pq.read_schema(part).remove_metadata() == DATASET_SCHEMA
+    assert pq.read_table(part).column("site").to_pylist() == ["finews.example.test"] * 2
     meta = pq.read_metadata(part)
     assert meta.row_group(0).column(0).compression == "ZSTD"
     assert meta.num_rows == 2
@@ -145,8 +135,7 @@ def test_rows_round_trip_through_pyarrow_and_duckdb(tmp_path: Path) -> None:
     path = (tmp_path / "current" / "records").as_posix()
     con = duckdb.connect()
     n, sites = con.execute(
-        "select count(*), count(distinct site) "
-        f"from read_parquet('{path}/**/*.parquet', hive_partitioning=true)"
+        f"select count(*), count(distinct site) from read_parquet('{path}/**/*.parquet')"
     ).fetchone()
     assert (n, sites) == (5, 1)
     body = con.execute(
@@ -158,7 +147,7 @@ def test_rows_round_trip_through_pyarrow_and_duckdb(tmp_path: Path) -> None:
 def test_month_is_cut_in_china_time() -> None:
     assert month_of(dt.datetime(2022, 5, 31, 16, 30, tzinfo=dt.UTC)) == "2022-06"
     assert month_of(dt.datetime(2022, 5, 31, 15, 30, tzinfo=dt.UTC)) == "2022-05"
-    assert month_of(None) == "unknown"
+    assert month_of(None) is None
 
 
 def test_latest_fetch_wins_within_a_run(tmp_path: Path) -> None:
@@ -199,8 +188,8 @@ def test_an_incremental_run_hard_links_partitions_it_does_not_touch(tmp_path: Pa
     first = run_once(tmp_path, [record(1), record(2, site="www.stzg.example")])
     second = run_once(tmp_path, [record(3, site="www.stzg.example")])
     assert second != first
-    untouched = "records/site=finews.example.test/month=2022-05/part-0.parquet"
-    touched = "records/site=www.stzg.example/month=2022-05/part-0.parquet"
+    untouched = "records/finews.example.test/2022-05/part-0.parquet"
+    touched = "records/www.stzg.example/2022-05/part-0.parquet"
     assert (second / untouched).stat().st_ino == (first / untouched).stat().st_ino
     assert (second / touched).stat().st_ino != (first / touched).stat().st_ino
     assert [r["doc_id"] for r in rows(tmp_path)] == ["doc0001", "doc0002", "doc0003"]
@@ -232,12 +221,14 @@ def test_rows_of_raw_files_cleaned_again_are_replaced(tmp_path: Path) -> None:
 
 def test_state_and_old_versions(tmp_path: Path) -> None:
     state = [ProcessedFile("raw/a.warc.gz", 10, 20, CLEANER_VERSION, 3, 2, 1)]
-    v1 = run_once(tmp_path, [record(1)], state=state)
-    v2 = run_once(tmp_path, [record(2)], state=state)
-    v3 = run_once(tmp_path, [record(3)], state=state)
-    assert load_state(v3) == {"raw/a.warc.gz": state[0]}
+    v1 = run_once(tmp_path, [record(1)], state=state, keep=3)
+    v2 = run_once(tmp_path, [record(2)], state=state, keep=3)
+    v3 = run_once(tmp_path, [record(3)], state=state, keep=3)
+    assert read_manifest(v3)["parent"] == v2.name
+    v4 = run_once(tmp_path, [record(4)], state=state, keep=3)
+    assert load_state(v4) == {"raw/a.warc.gz": state[0]}
     kept = sorted(p.name for p in (tmp_path / "versions").iterdir())
-    assert kept == sorted([v2.name, v3.name])
+    assert kept == sorted([v2.name, v3.name, v4.name])
     assert not v1.exists()
     assert not (tmp_path / "staging").exists()
 
@@ -273,12 +264,32 @@ def test_the_lock_keeps_a_second_run_out(tmp_path: Path) -> None:
         pass
 
 
-def test_pandas_style_loading_sees_site_and_month(tmp_path: Path) -> None:
+def test_pyarrow_loading_sees_site_and_month_and_undated_is_null(tmp_path: Path) -> None:
     run_once(tmp_path, [record(1), record(2, site="www.stzg.example", published=None)])
-    table = pads.dataset(tmp_path / "current" / "records", partitioning="hive").to_table(
-        filter=pads.field("site") == "www.stzg.example"
-    )
+    records = pads.dataset(tmp_path / "current" / "records")
+    table = records.to_table(filter=pads.field("site") == "www.stzg.example")
     assert table.column("doc_id").to_pylist() == ["doc0002"]
-    assert table.column("month").to_pylist() == ["unknown"]
+    assert table.column("month").to_pylist() == [None]
+    later = records.to_table(filter=pads.field("month") >= "2022-01")
+    assert later.column("doc_id").to_pylist() == ["doc0001"]
     manifest = json.loads((tmp_path / "current" / "manifest.json").read_text())
     assert manifest["records"] == 2
+
+
+def test_each_article_once_over_the_whole_dataset_whatever_its_site(tmp_path: Path) -> None:
+    # Cleaned first under the host (no site rules), then fetched again under the site.
+    run_once(
+        tmp_path, [record(1, site="finews.example.test"), record(2, site="finews.example.test")]
+    )
+    run_once(tmp_path, [record(1, site="finews", fetched_hours=4, raw_file="raw/b.warc.gz")])
+    got = rows(tmp_path)
+    assert [(r["doc_id"], r["site"]) for r in got] == [
+        ("doc0001", "finews"),
+        ("doc0002", "finews.example.test"),
+    ]
+    # An older fetch under yet another site name loses, wherever it lands.
+    run_once(tmp_path, [record(1, site="other", fetched_hours=2)])
+    assert [(r["doc_id"], r["site"]) for r in rows(tmp_path)] == [
+        ("doc0001", "finews"),
+        ("doc0002", "finews.example.test"),
+    ]

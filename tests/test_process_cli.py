@@ -5,15 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from cleaning.batch.cli import Progress, format_summary
-from cleaning.batch.dataset import ProcessedFile, SiteSummary
-from cleaning.batch.run import FileResult
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
+from cleaning import clean_page
+from cleaning.batch.cli import SITES_ENV, Progress, cleaner_config, format_summary
+from cleaning.batch.layout import ProcessedFile
+from cleaning.batch.read import SiteSummary
+from cleaning.batch.workers import FileResult
+from cleaning.errors import DROP_REASONS, CleaningError
+from cleaning.page.config import DEFAULT_SITES_DIR, CleanerConfig
+from cleaning.record import CHINA_TZ as CHINA
+from tests.test_process_runs import sample_articles
 
 
 class Terminal(io.StringIO):
@@ -64,3 +70,32 @@ def test_summary_table_has_a_line_per_site_dates_in_china_time_and_errors() -> N
     assert table[3].split() == ["stzg", "7", "-", "-", "pinyin", "7,", "t2s", "7"]
     assert table[4].split() == ["total", "19"]
     assert table[5] == "errors: empty 2"
+
+
+def test_every_drop_reason_is_in_the_docs_table_and_nothing_else() -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "dataset.md").read_text()
+    table = re.findall(r"^\s*\| `([a-z-]+)` \|", docs, re.M)
+    assert sorted(table) == sorted(DROP_REASONS)
+
+
+def test_the_sites_directory_comes_from_the_flag_then_the_environment(tmp_path: Path) -> None:
+    assert cleaner_config(None, {}).sites_dir == DEFAULT_SITES_DIR
+    assert cleaner_config(None, {SITES_ENV: str(tmp_path)}).sites_dir == tmp_path
+    assert cleaner_config(DEFAULT_SITES_DIR, {SITES_ENV: str(tmp_path)}).sites_dir == (
+        DEFAULT_SITES_DIR
+    )
+    with pytest.raises(ValueError, match="SXCORPUS_SITES"):
+        cleaner_config(None, {SITES_ENV: str(tmp_path / "missing")})
+    with pytest.raises(ValueError, match="--sites"):
+        cleaner_config(tmp_path / "missing", {})
+
+
+def test_clean_page_uses_the_config_it_is_given(tmp_path: Path) -> None:
+    article = next(a for a in sample_articles() if "finews" in a.url)
+    url, body = article.url, article.body
+    assert clean_page(body, url).site == "finews"  # the repository's sites/ by default
+    bare = CleanerConfig(sites_dir=tmp_path)
+    assert clean_page(body, url, config=bare).site == "finews.withounder.com"
+    with pytest.raises(CleaningError) as refused:
+        clean_page(body, url, config=CleanerConfig(max_document_bytes=100))
+    assert refused.value.reason == "too-large"

@@ -8,16 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaning.batch.rawio import (
-    CORRUPT_RECORD,
-    HTTP_ERROR,
-    Headers,
-    RawFailure,
-    find_raw_files,
-    read_raw_file,
-    write_warc,
-)
-from cleaning.record import RawDocument
+from cleaning.batch.rawio import Headers, find_raw_files, read_raw_file, write_warc
+from cleaning.errors import CORRUPT_RECORD, HTTP_ERROR, NOT_WARC
+from cleaning.record import ErrorRow, RawDocument
 
 FETCHED = dt.datetime(2024, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
 
@@ -37,7 +30,7 @@ def _docs(items):
 
 
 def _failures(items):
-    return [i for i in items if isinstance(i, RawFailure)]
+    return [i for i in items if isinstance(i, ErrorRow)]
 
 
 @pytest.mark.parametrize("name", ["a.warc.gz", "a.warc"])
@@ -115,7 +108,7 @@ def test_http_errors_are_failures_with_their_status(tmp_path: Path) -> None:
     path = tmp_path / "a.warc.gz"
     write_warc(path, [_doc(1)], status="404 Not Found")
     (failure,) = list(read_raw_file(path, "a"))
-    assert isinstance(failure, RawFailure)
+    assert isinstance(failure, ErrorRow)
     assert failure.reason == HTTP_ERROR
     assert "404" in failure.detail
     assert failure.url == _doc(1).url
@@ -126,7 +119,7 @@ def test_a_file_that_is_not_warc_at_all_is_one_failure(tmp_path: Path) -> None:
     path.write_bytes(b"\x1f\x8b\x08 but nothing else")
     items = list(read_raw_file(path, "a"))
     assert len(items) == 1
-    assert items[0].reason == CORRUPT_RECORD
+    assert items[0].reason == NOT_WARC
 
 
 def test_plain_files_are_one_document_each(tmp_path: Path) -> None:

@@ -20,8 +20,8 @@ import pytest
 from PIL import Image
 
 from cleaning.batch import report
-from cleaning.batch.dataset import current_version, errors_table
 from cleaning.batch.rawio import write_warc
+from cleaning.batch.read import current_version, errors_table
 from cleaning.batch.run import ProcessOptions, run
 from cleaning.record import RawDocument
 from tests.chromium import chromium
@@ -75,7 +75,7 @@ def test_the_report_is_one_file_with_nothing_to_fetch(page: Path) -> None:
 def test_the_report_counts_the_whole_dataset(data: Path) -> None:
     root = data / "clean"
     counts = report.tally(root)
-    rows = pads.dataset(current_version(root) / "records", partitioning="hive").to_table()
+    rows = pads.dataset(current_version(root) / "records").to_table()
     assert counts.records == rows.num_rows
     assert sum(counts.sites.values()) == rows.num_rows
     assert counts.errors == Counter(errors_table(root).column("reason").to_pylist())

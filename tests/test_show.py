@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow.dataset as pads
 import pytest
 
-from cleaning.batch.dataset import current_version
 from cleaning.batch.rawio import write_warc
+from cleaning.batch.read import current_version
 from cleaning.batch.run import ProcessOptions, run
 from cleaning.record import RawDocument
 from tests.test_process_runs import sample_articles
@@ -39,7 +39,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def rows(data: Path) -> list[dict[str, object]]:
-    records = pads.dataset(current_version(data / "clean") / "records", partitioning="hive")
+    records = pads.dataset(current_version(data / "clean") / "records")
     return records.to_table().to_pylist()
 
 

@@ -16,8 +16,8 @@ from opencc import OpenCC
 
 from bench.syndication_pairs import build
 from cleaning.batch import syndication
-from cleaning.batch.dataset import current_version, read_manifest
 from cleaning.batch.rawio import write_warc
+from cleaning.batch.read import current_version, read_manifest
 from cleaning.batch.run import ProcessOptions, run
 from cleaning.batch.syndication import Document, group_documents
 from cleaning.record import RawDocument
@@ -125,7 +125,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _rows(data: Path) -> dict[str, dict[str, object]]:
-    records = pads.dataset(current_version(data / "clean") / "records", partitioning="hive")
+    records = pads.dataset(current_version(data / "clean") / "records")
     return {r["url"]: r for r in records.to_table().to_pylist()}
 
 
@@ -166,7 +166,7 @@ def test_process_groups_a_repost_with_its_original_and_updates_with_each_version
     # in place), and partitions without a changed row are still shared with it.
     version_two = current_version(clean)
     assert read_manifest(version_two)["parent"] == version_one.name
-    old = pads.dataset(version_one / "records", partitioning="hive").to_table()
+    old = pads.dataset(version_one / "records").to_table()
     assert set(old.column("dup_count").to_pylist()) == {1}
     shared = [
         p

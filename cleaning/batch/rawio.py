@@ -11,20 +11,29 @@ The batch stage reads two kinds of raw file:
   user's own downloads: the whole file is one document, its URL is the
   file's ``file://`` URL and its fetch time the file's modification time.
 
-Damage never stops a file: a record that cannot be read (garbled gzip
-member, broken header, wrong digest, cut short) becomes a ``RawFailure``
-with reason ``corrupt-record``, and reading resumes at the next record that
-can be found. Anything else in the archive (``.open`` files still being
-written by the crawler, indexes, logs) is not raw and is ignored.
+Raw input is checked before it is opened (``scan_raw``): only regular files
+are ever opened; a named pipe, socket or device is one ``not-a-file`` error
+row, a directory or file that cannot be listed or opened one ``unreadable``
+row. Opening, a zero-byte file is ``empty-file`` and a ``.warc(.gz)`` in
+which no WARC record can be found is ``not-warc``. Damage never stops a
+file: a record that cannot be read (garbled gzip data, broken header, wrong
+digest, cut short, file truncated) becomes an ``ErrorRow`` with reason
+``corrupt-record``, its byte offset and what is damaged, and reading
+resumes at the next record that can be found. Anything else in the archive
+(``.open`` files still being written by the crawler, indexes, logs) is not
+raw and is ignored.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import logging
 import os
+import stat
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -35,7 +44,15 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from cleaning.record import RawDocument
+from cleaning.errors import (
+    CORRUPT_RECORD,
+    EMPTY_FILE,
+    HTTP_ERROR,
+    NOT_A_FILE,
+    NOT_WARC,
+    UNREADABLE,
+)
+from cleaning.record import ErrorRow, RawDocument
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +65,9 @@ PLAIN_SUFFIXES = (".html", ".htm", ".txt", ".md")
 #: WARC record types that carry a document.
 DOCUMENT_RECORD_TYPES = frozenset({"response", "resource"})
 
-#: Reasons a document fails before cleaning (the errors table's ``reason``).
-CORRUPT_RECORD = "corrupt-record"
-HTTP_ERROR = "http-error"
-UNREADABLE_FILE = "unreadable-file"
+#: Headers every WARC record has (WARC 1.1, section 5): one missing means the
+#: header block is damaged or cut off.
+_REQUIRED_HEADERS = ("WARC-Record-ID", "Content-Length", "WARC-Date", "WARC-Type")
 
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/"
@@ -62,21 +78,39 @@ _RESYNC_CHUNK = 1 << 20
 _DETAIL_MAX = 300
 # Bytes decompressed to check that a gzip header found by resync is a record.
 _RESYNC_PROBE = 512
+# Bytes of a non-WARC file's start quoted in its error row.
+_QUOTED_START = 24
+
+#: A document, or a stretch of a raw file, that could not be read at all.
+RawFailure = ErrorRow
+
+RawItem = RawDocument | ErrorRow
 
 
 @dataclass(frozen=True, slots=True)
-class RawFailure:
-    """A document, or a stretch of a raw file, that could not be read at all."""
+class FileIdentity:
+    """What tells that a raw file changed: size, modification and change times."""
 
-    raw_file: str
-    raw_offset: int | None
-    reason: str
-    detail: str
-    url: str | None = None
-    fetched_at: dt.datetime | None = None
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, status: os.stat_result) -> FileIdentity:
+        return cls(status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
-RawItem = RawDocument | RawFailure
+@dataclass(frozen=True, slots=True)
+class RawEntry:
+    """One raw file (or unreadable directory) found by ``scan_raw``.
+
+    ``problem`` is ``(reason, detail)`` when it must not or cannot be opened:
+    the entry is then one error row, and its identity tells when to retry.
+    """
+
+    path: Path
+    identity: FileIdentity
+    problem: tuple[str, str] | None = None
 
 
 class Headers(Mapping[str, str]):
@@ -122,36 +156,134 @@ def is_raw_file(path: Path) -> bool:
     return name.endswith(WARC_SUFFIXES) or name.endswith(PLAIN_SUFFIXES)
 
 
-def find_raw_files(roots: Iterable[Path]) -> list[Path]:
-    """Every raw file under ``roots`` (files or directories), sorted, once each."""
-    found: set[Path] = set()
+def scan_raw(roots: Iterable[Path]) -> list[RawEntry]:
+    """Every raw file under ``roots`` (files or directories), sorted, once each.
+
+    Nothing is opened: entries are found by their names and checked with
+    ``stat``. Directories are followed through symbolic links, each once.
+    Missing roots are skipped with a warning (``run`` checks them first).
+    """
+    found: dict[Path, RawEntry] = {}
+    seen_dirs: set[tuple[int, int]] = set()
     for root in roots:
-        if root.is_file():
-            if is_raw_file(root):
-                found.add(root)
+        if root.is_dir():
+            _scan_dir(root, found, seen_dirs)
+        elif root.exists() or root.is_symlink():
+            if is_raw_file(root) or not _is_regular(root):
+                found[root] = _entry(root)
             else:
                 logger.warning("not a raw file (WARC, .html, .txt or .md), skipped: %s", root)
-            continue
-        if not root.is_dir():
+        else:
             logger.warning("raw path does not exist, skipped: %s", root)
+    return [found[p] for p in sorted(found)]
+
+
+def find_raw_files(roots: Iterable[Path]) -> list[Path]:
+    """The readable-looking raw files under ``roots``: ``scan_raw`` without problems."""
+    return [e.path for e in scan_raw(roots) if e.problem is None]
+
+
+def _scan_dir(root: Path, found: dict[Path, RawEntry], seen: set[tuple[int, int]]) -> None:
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else root
+        found[where] = RawEntry(where, _identity(where), (UNREADABLE, _os_detail(error)))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=True):
+        here = os.stat(dirpath)
+        if (here.st_dev, here.st_ino) in seen:  # a link back to a directory already scanned
+            dirnames[:] = []
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            found.update(Path(dirpath, f) for f in filenames if is_raw_file(Path(f)))
-    return sorted(found)
+        seen.add((here.st_dev, here.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            path = Path(dirpath, name)
+            if is_raw_file(path):
+                found[path] = _entry(path)
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True  # reported when scanned as a raw file
+
+
+def _entry(path: Path) -> RawEntry:
+    """A raw file as ``stat`` sees it; a problem when it must not or cannot be opened."""
+    try:
+        status = path.stat()
+    except OSError as error:
+        detail = _os_detail(error)
+        if path.is_symlink():
+            detail = f"symbolic link to {os.readlink(path)}, which cannot be reached: {detail}"
+        return RawEntry(path, _identity(path), (UNREADABLE, detail))
+    if not stat.S_ISREG(status.st_mode):
+        kind = _file_kind(status.st_mode)
+        detail = f"a {kind}, not a regular file: never opened"
+        return RawEntry(path, FileIdentity.of(status), (NOT_A_FILE, detail))
+    return RawEntry(path, FileIdentity.of(status))
+
+
+def _identity(path: Path) -> FileIdentity:
+    """The identity of something that cannot be read: the link or entry itself."""
+    try:
+        return FileIdentity.of(path.stat())
+    except OSError:
+        try:
+            return FileIdentity.of(path.lstat())
+        except OSError:
+            return FileIdentity(-1, -1, -1)
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "named pipe"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISDIR, "directory"),
+    )
+    return next((name for test, name in kinds if test(mode)), "special file")
+
+
+def _os_detail(error: OSError) -> str:
+    return error.strerror or type(error).__name__
 
 
 def read_raw_file(path: Path, raw_file: str) -> Iterator[RawItem]:
-    """Every document of one raw file; ``raw_file`` is the name rows will carry."""
-    name = path.name.lower()
+    """Every document of one raw file; ``raw_file`` is the name rows will carry.
+
+    A file that cannot be read as a whole gives a single error row
+    (``unreadable``, ``not-a-file``, ``empty-file``, ``not-warc``).
+    """
     try:
-        if name.endswith(WARC_SUFFIXES):
-            yield from _read_warc(path, raw_file)
-        else:
-            yield _read_plain(path, raw_file)
-    except OSError as exc:
-        logger.warning("cannot read %s: %s", path, exc)
-        yield RawFailure(raw_file, None, UNREADABLE_FILE, str(exc))
+        # O_NONBLOCK: should a pipe replace the file after the scan, opening
+        # it does not wait for a writer (and it is refused below).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        logger.warning("cannot open %s: %s", path, error)
+        yield ErrorRow(raw_file, None, UNREADABLE, f"cannot open: {_os_detail(error)}")
+        return
+    with os.fdopen(fd, "rb") as fh:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            kind = _file_kind(status.st_mode)
+            yield ErrorRow(raw_file, None, NOT_A_FILE, f"a {kind}, not a regular file")
+            return
+        os.set_blocking(fd, True)
+        if status.st_size == 0:
+            yield ErrorRow(raw_file, None, EMPTY_FILE, "the file has zero bytes")
+            return
+        try:
+            if path.name.lower().endswith(WARC_SUFFIXES):
+                yield from _read_warc(fh, path, raw_file, status.st_size)
+            else:
+                yield _read_plain(fh, path, raw_file, status)
+        except OSError as error:  # an I/O error part way
+            where = fh.tell()
+            logger.warning("cannot read %s at byte %d: %s", path, where, error)
+            detail = f"read failed at byte {where}: {_os_detail(error)}"
+            yield ErrorRow(raw_file, where, UNREADABLE, detail)
 
 
 def write_warc(path: Path, documents: Iterable[RawDocument], status: str = "200 OK") -> list[int]:
@@ -188,9 +320,9 @@ def write_warc(path: Path, documents: Iterable[RawDocument], status: str = "200 
     return offsets
 
 
-def _read_plain(path: Path, raw_file: str) -> RawDocument:
-    body = path.read_bytes()
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+def _read_plain(fh: BinaryIO, path: Path, raw_file: str, status: os.stat_result) -> RawDocument:
+    body = fh.read()
+    mtime = dt.datetime.fromtimestamp(status.st_mtime, tz=dt.UTC)
     return RawDocument(
         body=body,
         url=path.resolve().as_uri(),
@@ -201,32 +333,116 @@ def _read_plain(path: Path, raw_file: str) -> RawDocument:
     )
 
 
-def _read_warc(path: Path, raw_file: str) -> Iterator[RawItem]:
-    with path.open("rb") as fh:
-        gzipped = fh.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
-        size = os.fstat(fh.fileno()).st_size
-        start: int | None = 0
-        while start is not None and start < size:
-            fh.seek(start)
-            records = ArchiveIterator(fh, check_digests="raise")
-            url: str | None = None
-            try:
-                for record in records:
+def _read_warc(fh: BinaryIO, path: Path, raw_file: str, size: int) -> Iterator[RawItem]:
+    gzipped = fh.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
+    start: int | None = 0
+    if not _starts_record(fh, 0, gzipped):
+        # Damage at the very start (the gzip magic itself, maybe): look for a
+        # later record, compressed or not, before calling the file not WARC.
+        for compressed in (gzipped, not gzipped):
+            start = _next_record_start(fh, 1, compressed)
+            if start is not None:
+                gzipped = compressed
+                break
+        if start is None:
+            fh.seek(0)
+            head = fh.read(_QUOTED_START)
+            what = "gzip data that is not WARC" if gzipped else "not WARC"
+            detail = f"no WARC record in the file: {what}, starting {head!r}"
+            logger.warning("%s: %s", path, detail)
+            yield ErrorRow(raw_file, None, NOT_WARC, detail)
+            return
+        detail = f"damaged start of file: no record at byte 0, the next one at byte {start}"
+        yield ErrorRow(raw_file, 0, CORRUPT_RECORD, detail)
+    while start is not None and start < size:
+        fh.seek(start)
+        records = ArchiveIterator(fh, check_digests="raise")
+        iterator = iter(records)
+        url: str | None = None
+        try:
+            while True:
+                with _warcio_output(path) as said:
+                    record = next(iterator, None)
+                    if record is None:
+                        break
                     url = record.rec_headers.get_header("WARC-Target-URI")
                     item = _warc_item(record, raw_file, records.offset)
-                    if item is not None:
-                        yield item
-                    url = None
-                start = None
-            except Exception as exc:  # warcio raises many kinds on damaged input
-                # records.offset is still the start of the record being read.
-                offset = records.offset
-                logger.warning("%s: unreadable WARC record at byte %d: %s", path, offset, exc)
-                yield RawFailure(raw_file, offset, CORRUPT_RECORD, _one_line(exc), url)
-                start = _next_record_start(fh, offset + 1, gzipped)
+                if said():
+                    logger.debug("%s: warcio at byte %d: %s", path, records.offset, said())
+                if item is not None:
+                    yield item
+                url = None
+            start = None
+            end = records.offset
+            if end < size and _trailing_data(fh, end):
+                # The loop ended without an error before the end of the file: the
+                # last record's gzip member or header is cut off.
+                detail = (
+                    f"truncated: the file ends inside the record at byte {end} "
+                    f"({size - end} bytes of it present)"
+                )
+                logger.warning("%s: %s", path, detail)
+                yield ErrorRow(raw_file, end, CORRUPT_RECORD, detail)
+        except Exception as exc:  # warcio raises many kinds on damaged input
+            # records.offset is still the start of the record being read.
+            offset = records.offset
+            start = _next_record_start(fh, offset + 1, gzipped)
+            detail = _damage(exc, offset, start, size)
+            logger.warning("%s: unreadable WARC record at byte %d: %s", path, offset, detail)
+            yield ErrorRow(raw_file, offset, CORRUPT_RECORD, detail, url)
+
+
+@contextlib.contextmanager
+def _warcio_output(path: Path) -> Iterator[Callable[[], str]]:
+    """Catch what warcio writes to stderr itself (it warns there, not through logging)."""
+    captured = io.StringIO()
+    with contextlib.redirect_stderr(captured):
+        yield lambda: " ".join(captured.getvalue().split())
+
+
+def _trailing_data(fh: BinaryIO, position: int) -> bool:
+    """Whether anything but blank bytes follows ``position``."""
+    fh.seek(position)
+    while chunk := fh.read(_RESYNC_CHUNK):
+        if chunk.strip(b"\r\n\t \x00"):
+            return True
+    return False
+
+
+def _damage(exc: BaseException, offset: int, next_start: int | None, size: int) -> str:
+    """What is damaged in the record at ``offset``, in words, and where reading resumed."""
+    message = _one_line(exc)
+    text = str(exc)
+    if isinstance(exc, zlib.error) or "decompress" in text:
+        what = f"gzip data corrupt ({message})"
+    elif "digest" in text:
+        what = f"content does not match its digest ({message})"
+    elif "Invalid WARC record" in text or "Unknown archive format" in text:
+        what = f"WARC header unreadable ({message})"
+    elif isinstance(exc, (AttributeError, KeyError, EOFError)):
+        # warcio trips over a header it expects and does not find.
+        what = "WARC header incomplete"
+    else:
+        what = message
+    if next_start is None:
+        if isinstance(exc, (AttributeError, EOFError)) or "decompress" in text:
+            what = f"truncated: the file ends inside this record; {what}"
+        return f"{what}; record at byte {offset}, nothing readable after it"
+    return f"{what}; record at byte {offset}, reading resumed at byte {next_start}"
 
 
 def _warc_item(record: ArcWarcRecord, raw_file: str, offset: int) -> RawItem | None:
+    headers = record.rec_headers
+    absent = [name for name in _REQUIRED_HEADERS if headers.get_header(name) is None]
+    if absent:
+        # A header block cut off (the file ends inside it) parses as a record
+        # of some clipped type ("resp"): it must not pass for a non-document.
+        detail = (
+            f"WARC header incomplete: no {', '.join(absent)}; record at byte {offset} "
+            "(the file may end inside it)"
+        )
+        url = headers.get_header("WARC-Target-URI")
+        return ErrorRow(raw_file, offset, CORRUPT_RECORD, detail, url)
     if record.rec_type not in DOCUMENT_RECORD_TYPES:
         return None
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -234,13 +450,16 @@ def _warc_item(record: ArcWarcRecord, raw_file: str, offset: int) -> RawItem | N
     body = record.content_stream().read()
     missing = getattr(record.raw_stream, "limit", 0)
     if missing:
-        detail = f"record cut short: {missing} of {record.length} bytes missing"
-        return RawFailure(raw_file, offset, CORRUPT_RECORD, detail, url, fetched_at)
+        detail = (
+            f"record cut short: {missing} of its {record.length} content bytes missing; "
+            f"record at byte {offset}"
+        )
+        return ErrorRow(raw_file, offset, CORRUPT_RECORD, detail, url, fetched_at)
     if record.http_headers is not None and record.rec_type == "response":
         status = record.http_headers.get_statuscode() or ""
         if not status.startswith("2"):
             detail = f"HTTP {record.http_headers.statusline}"
-            return RawFailure(raw_file, offset, HTTP_ERROR, detail, url, fetched_at)
+            return ErrorRow(raw_file, offset, HTTP_ERROR, detail, url, fetched_at)
         headers = Headers(record.http_headers.headers)
     else:
         content_type = record.rec_headers.get_header("Content-Type")
@@ -274,17 +493,20 @@ def _next_record_start(fh: BinaryIO, position: int, gzipped: bool) -> int | None
             position += _RESYNC_CHUNK
             continue
         candidate = position + found + (0 if gzipped else 1)
-        if not gzipped or _is_gzipped_record(fh, candidate):
+        if not gzipped or _starts_record(fh, candidate, gzipped):
             return candidate
         position = candidate + 1
 
 
-def _is_gzipped_record(fh: BinaryIO, offset: int) -> bool:
+def _starts_record(fh: BinaryIO, offset: int, gzipped: bool) -> bool:
+    """Whether a WARC record (a gzip member holding one, when ``gzipped``) starts at ``offset``."""
     fh.seek(offset)
-    try:
-        head = zlib.decompressobj(wbits=31).decompress(fh.read(_RESYNC_PROBE))
-    except zlib.error:
-        return False
+    head = fh.read(_RESYNC_PROBE)
+    if gzipped:
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head)
+        except zlib.error:
+            return False
     return head.startswith(_WARC_MAGIC)
 
 

@@ -32,14 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaning.batch.dataset import (
-    CHINA_TIME,
-    ROW_GROUP_ROWS,
-    current_version,
-    errors_table,
-    read_manifest,
-    records_dataset,
-)
+from cleaning.batch.layout import ROW_GROUP_ROWS
+from cleaning.batch.read import current_version, errors_table, read_manifest, records_dataset
+from cleaning.record import CHINA_TZ
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +130,7 @@ def tally(root: Path) -> Tally:
             if published is None:
                 month = UNDATED
             else:
-                month = published.astimezone(CHINA_TIME).strftime("%Y-%m")
+                month = published.astimezone(CHINA_TZ).strftime("%Y-%m")
                 counts.first = published if counts.first is None else min(counts.first, published)
                 counts.last = published if counts.last is None else max(counts.last, published)
             counts.months[(site, month)] += 1
@@ -347,7 +342,7 @@ def render(counts: Tally, version: str, manifest: dict[str, Any]) -> str:
 
 def _page(counts: Tally, version: str, manifest: dict[str, Any], figures: list[str]) -> str:
     def day(moment: dt.datetime | None) -> str:
-        return moment.astimezone(CHINA_TIME).date().isoformat() if moment else "-"
+        return moment.astimezone(CHINA_TZ).date().isoformat() if moment else "-"
 
     groups = sum(counts.group_sizes.values())
     rows = "".join(

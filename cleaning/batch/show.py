@@ -22,7 +22,8 @@ from typing import Any
 
 import pyarrow.compute as pc
 
-from cleaning.batch.dataset import CHINA_TIME, current_version, errors_table, records_dataset
+from cleaning.batch.read import current_version, errors_table, records_dataset
+from cleaning.record import CHINA_TZ
 
 #: A ``doc_id``: 16 hex digits (``cleaning.page.clean.DOC_ID_HEX``).
 DOC_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -253,7 +254,7 @@ def _value(name: str, value: Any, row: Mapping[str, Any]) -> str:
         return "-"
     if isinstance(value, dt.datetime):
         if name == "published_at":
-            return f"{value.astimezone(CHINA_TIME).isoformat()} (China time)"
+            return f"{value.astimezone(CHINA_TZ).isoformat()} (China time)"
         return value.isoformat()
     if name == "stocks":
         return ", ".join(_stock(s) for s in value) or "-"

@@ -55,6 +55,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from cleaning.batch.layout import COMPRESSION, COMPRESSION_LEVEL, RECORDS, ROW_GROUP_ROWS, STATE
 from cleaning.text import t2s
 
 logger = logging.getLogger(__name__)
@@ -107,8 +108,6 @@ CHECK_BATCH_PAIRS = 200_000
 EMPTY = np.uint32(2**32 - 1)
 
 CACHE_FILE = "syndication.parquet"
-_RECORDS = "records"
-_STATE = "state"
 
 #: Full-width letters and digits (``Ａ``, ``１``) to ASCII, as NFKC maps them:
 #: the copies of one text differ in them. Punctuation is dropped anyway.
@@ -378,7 +377,7 @@ def _cache_metadata() -> dict[bytes, bytes]:
 def _load_cache(version: Path | None) -> tuple[pa.Array, Signatures] | None:
     if version is None:
         return None
-    path = version / _STATE / CACHE_FILE
+    path = version / STATE / CACHE_FILE
     if not path.is_file():
         return None
     with pq.ParquetFile(path) as parquet:
@@ -401,7 +400,7 @@ def _write_cache(version: Path, hashes: pa.Array, sigs: Signatures) -> Path:
             "signature": pa.FixedSizeListArray.from_arrays(flat, NUM_PERM),
         }
     ).replace_schema_metadata(_cache_metadata())
-    path = version / _STATE / CACHE_FILE
+    path = version / STATE / CACHE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path, compression="zstd")
     return path
@@ -421,10 +420,8 @@ def update_version(version: Path, cache_from: Path | None = None) -> Syndication
     renamed over its link, never modified in place). ``cache_from`` is a
     version whose cached signatures may be reused (the published one).
     """
-    from cleaning.batch.dataset import COMPRESSION, COMPRESSION_LEVEL, ROW_GROUP_ROWS
-
     started = time.perf_counter()
-    files = sorted((version / _RECORDS).glob("site=*/month=*/*.parquet"))
+    files = sorted((version / RECORDS).glob("*/*/*.parquet"))
     keys = [_read(path, _KEY_COLUMNS) for path in files]
     if not keys or not sum(t.num_rows for t in keys):
         _write_cache(version, pa.array([], pa.string()), np.empty((0, NUM_PERM), np.uint32))

@@ -20,8 +20,11 @@ from cleaning.errors import (
     DocumentTooLarge,
     EmptyDocument,
     InternalCleaningError,
+    NoReadableText,
 )
+from cleaning.page.config import DEFAULT_CONFIG, MAX_DOCUMENT_BYTES, CleanerConfig
 from cleaning.page.metadata import detect_script
+from cleaning.page.readable import has_readable_text
 from cleaning.page.sites import rules_for
 from cleaning.page.stages import PAGE_STAGES, Page
 from cleaning.record import Record
@@ -29,10 +32,7 @@ from cleaning.text.wordcount import word_count
 
 logger = logging.getLogger(__name__)
 
-#: Largest document cleaned, in bytes. The biggest article pages of the
-#: sample sites are under 60 KB and real portal pages under 2 MB; a page
-#: over this is a dump or an attack, and parsing it would cost seconds.
-MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
+__all__ = ["MAX_DOCUMENT_BYTES", "CleanerConfig", "canonical_url", "clean_page", "doc_id"]
 
 #: Hex digits kept of the SHA-256 of the canonical URL for ``doc_id``: 64
 #: bits, collision-free for any corpus one machine can hold.
@@ -84,14 +84,19 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 def _run(
-    body: bytes, url: str, headers: Mapping[str, str], fetched_at: dt.datetime | None
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str],
+    fetched_at: dt.datetime | None,
+    config: CleanerConfig,
 ) -> Record:
     if not body or not body.strip():
         raise EmptyDocument("no bytes")
-    if len(body) > MAX_DOCUMENT_BYTES:
-        raise DocumentTooLarge(f"{len(body)} bytes, over the {MAX_DOCUMENT_BYTES} limit")
+    limit = config.max_document_bytes
+    if len(body) > limit:
+        raise DocumentTooLarge(f"{len(body)} bytes, over the {limit} limit")
     try:
-        site = rules_for(url)
+        site = rules_for(url, config.sites_dir)
     except ValueError:
         site = None
     page = Page(raw=body, url=url, headers=headers, site=site)
@@ -99,6 +104,8 @@ def _run(
         page = stage(page)
     assert page.decoded is not None
     text = "\n".join(page.body)
+    if not has_readable_text(text):
+        raise NoReadableText(f"{len(text)} characters, none of them Chinese or a Latin word")
     repairs = page.repairs
     if page.decoded.replaced:
         repairs = tuple(sorted({*repairs, "decode-replaced"}))
@@ -130,21 +137,25 @@ def clean_page(
     url: str,
     headers: Mapping[str, str] | None = None,
     fetched_at: dt.datetime | None = None,
+    *,
+    config: CleanerConfig = DEFAULT_CONFIG,
 ) -> Record:
     """Clean one fetched document into a ``Record``.
 
     ``body`` is the bytes as served, ``url`` where they came from (it gives
     ``doc_id`` and picks the site rules), ``headers`` the response headers
     (``Content-Type`` charset and media type are used), ``fetched_at`` the
-    fetch time (naive means UTC). Raises a ``CleaningError`` subclass with a
-    stable ``reason`` (``empty``, ``undecodable``, ``too-large``,
-    ``not-an-article``, ``internal``) when the document cannot become a
-    record; never any other exception.
+    fetch time (naive means UTC); ``config`` where the site rules are and the
+    size limit (default: the repository's ``sites/``, 8 MB). Raises a
+    ``CleaningError`` subclass with a stable ``reason`` (``empty``,
+    ``no-text``, ``undecodable``, ``too-large``, ``not-an-article``,
+    ``internal``) when the document cannot become a record; never any other
+    exception.
     """
     if isinstance(body, str):
         raise InternalCleaningError("clean_page takes the bytes as served, not str")
     try:
-        return _run(bytes(body), str(url), dict(headers or {}), fetched_at)
+        return _run(bytes(body), str(url), dict(headers or {}), fetched_at, config)
     except CleaningError:
         raise
     except RecursionError as error:

@@ -26,9 +26,10 @@ from lxml import etree
 
 from cleaning.page.decode import big5_hanzi, gb2312_hanzi
 from cleaning.page.furniture import fold_spaces, match_view, view_positions
+from cleaning.record import CHINA_TZ
 
 #: China Standard Time, the zone of every date line of this corpus.
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+CHINA = CHINA_TZ
 
 #: Years a news article of this corpus can carry: the web era to the near future.
 MIN_YEAR, MAX_YEAR = 1995, 2100

@@ -1,7 +1,7 @@
 """Site rules: what the cleaning stage knows about a configured site's pages.
 
 Rules are data, one TOML file per site in ``sites/`` at the repository's
-root (or the directory named by ``SXCORPUS_SITES``), shared with the
+root (or the directory a ``CleanerConfig`` names), shared with the
 crawler: the crawler owns the ``[source]`` table (its ``name`` and ``hosts``
 are read here), the cleaning stage owns ``[extract]``::
 
@@ -24,7 +24,6 @@ generic extractor alone.
 from __future__ import annotations
 
 import logging
-import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,13 +34,10 @@ from urllib.parse import urlsplit
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
+from cleaning.page.config import DEFAULT_SITES_DIR
+
 logger = logging.getLogger(__name__)
 
-#: Environment variable naming the site-rules directory (the crawler reads it too).
-SITES_ENV = "SXCORPUS_SITES"
-
-#: The repository's own site rules, used when the variable is not set.
-DEFAULT_SITES_DIR = Path(__file__).resolve().parents[2] / "sites"
 
 #: Keys of ``[extract]`` that hold CSS selectors.
 SELECTOR_KEYS = ("body", "title", "date", "source", "author", "category", "tags", "drop")
@@ -61,16 +57,13 @@ class SiteRules:
     def select(self, key: str, root: etree._Element) -> list[etree._Element]:
         """Elements matched by the first of ``key``'s selectors that matches any."""
         for xpath in self.selectors.get(key, ()):
-            found = [e for e in xpath(root) if isinstance(e, etree._Element)]
+            result = xpath(root)
+            if not isinstance(result, list):
+                continue
+            found = [e for e in result if isinstance(e, etree._Element)]
             if found:
                 return found
         return []
-
-
-def sites_dir() -> Path:
-    """The directory holding the site rules (``SXCORPUS_SITES`` or the repo's ``sites/``)."""
-    configured = os.environ.get(SITES_ENV)
-    return Path(configured) if configured else DEFAULT_SITES_DIR
 
 
 def compile_selectors(site: str, key: str, css: object) -> tuple[etree.XPath, ...]:
@@ -126,13 +119,13 @@ def load_sites(directory: Path) -> tuple[SiteRules, ...]:
     return tuple(rules)
 
 
-def rules_for(url: str, directory: Path | None = None) -> SiteRules | None:
+def rules_for(url: str, directory: Path = DEFAULT_SITES_DIR) -> SiteRules | None:
     """The rules of the site serving ``url`` (by host, ``www.`` or not), if configured."""
     host = (urlsplit(url).hostname or "").lower()
     if not host:
         return None
     bare = host.removeprefix("www.")
-    for site in load_sites(directory or sites_dir()):
+    for site in load_sites(directory):
         for known in site.hosts:
             known_bare = known.removeprefix("www.")
             if bare == known_bare or bare.endswith("." + known_bare):
