@@ -66,10 +66,14 @@ cache = Path(sys.argv[2]) if sys.argv[2] != "-" else None
 if sys.argv[3] == "import-only":
     print(json.dumps({"base_kb": base_kb}))
     sys.exit(0)
+before = resource.getrusage(resource.RUSAGE_SELF)
+cpu_before = before.ru_utime + before.ru_stime
 started = time.perf_counter()
 stats = syndication.update_version(version, cache_from=cache)
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({
     "seconds": time.perf_counter() - started,
+    "cpu": usage.ru_utime + usage.ru_stime - cpu_before,
     "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "base_kb": base_kb,
     "documents": stats.documents, "bodies": stats.bodies, "hashed": stats.hashed,
@@ -210,7 +214,7 @@ def scale(sizes: list[int]) -> None:
         f"second pass: {NEW_SHARE:.0%} new documents, cached signatures)"
     )
     header = (
-        f"  {'documents':>9}  {'first pass':>10}  {'per doc':>8}  {'peak MB':>7}  "
+        f"  {'documents':>9}  {'first pass':>10}  {'CPU':>7}  {'CPU/doc':>7}  {'peak MB':>7}  "
         f"{'over base':>9}  {'groups':>6}  {'next pass':>9}  {'rewritten':>9}"
     )
     print(header)
@@ -239,7 +243,8 @@ def scale(sizes: list[int]) -> None:
         over = (cold["peak_kb"] - base) / 1024
         growth.append((size, cold["peak_kb"] / 1024))
         print(
-            f"  {size:>9,}  {cold['seconds']:>9.1f}s  {cold['seconds'] / size * 1e3:>6.2f}ms  "
+            f"  {size:>9,}  {cold['seconds']:>9.1f}s  {cold['cpu']:>6.1f}s  "
+            f"{cold['cpu'] / size * 1e3:>5.2f}ms  "
             f"{cold['peak_kb'] / 1024:>7.0f}  {over:>9.0f}  {int(cold['groups']):>6,}  "
             f"{warm['seconds']:>8.1f}s  {int(warm['rewritten']):>9,}"
         )

@@ -46,6 +46,27 @@ def test_labelled_pairs_precision_and_recall() -> None:
         assert not any(same for p, same in joined if p.kind == kind), kind
 
 
+def test_signatures_are_datasketchs_minhash() -> None:
+    from datasketch import MinHash
+
+    documents, _ = build()
+    for document in documents[:20]:
+        hashes = syndication.shingle_hashes(syndication.fold(document.body))
+        reference = MinHash(
+            num_perm=syndication.NUM_PERM, seed=syndication.SEED, scheme="affine32", hashfunc=int
+        )
+        reference.update_batch(hashes.tolist())
+        assert (reference.hashvalues == syndication.signature(document.body)).all()
+
+
+def test_fold_keeps_letters_and_digits_of_the_simplified_text() -> None:
+    assert (
+        syndication.fold("晉能控股：５Ｇ技術，「智慧礦山」！\n2022年")
+        == "晋能控股5g技术智慧矿山2022年"
+    )
+    assert syndication.fold("，。！……\n  ") == ""
+
+
 def _article(n: int, rng: random.Random) -> str:
     chars = "国有企业党建改革发展煤炭电力集团职工安全生产创新转型能源山西太原晋中技术市场"
     return (

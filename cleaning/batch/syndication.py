@@ -259,7 +259,9 @@ def similar_pairs(sigs: Signatures, threshold: float = THRESHOLD) -> npt.NDArray
     Candidates share a band's bucket (each paired with the bucket's first
     row); kept when their estimated similarity reaches ``threshold``.
     """
-    usable = np.flatnonzero(~(sigs == EMPTY).all(axis=1))
+    # An empty body's signature is all EMPTY; any other has its first value
+    # EMPTY with probability 2**-32 per shingle.
+    usable = np.flatnonzero(sigs[:, 0] != EMPTY)
     found = []
     for band in range(BANDS):
         keys = _band_keys(sigs, band)[usable]
@@ -274,7 +276,9 @@ def similar_pairs(sigs: Signatures, threshold: float = THRESHOLD) -> npt.NDArray
         found.append(np.stack([usable[first[members]], usable[order[members]]], axis=1))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    candidates = np.unique(np.concatenate(found).astype(np.int64), axis=0)
+    both = np.concatenate(found).astype(np.int64)
+    codes = np.unique(both[:, 0] * len(sigs) + both[:, 1])  # each pair once
+    candidates = np.stack([codes // len(sigs), codes % len(sigs)], axis=1)
     kept = []
     for start in range(0, len(candidates), CHECK_BATCH_PAIRS):
         chunk = candidates[start : start + CHECK_BATCH_PAIRS]
@@ -360,7 +364,13 @@ def group_documents(
 
 # --- the dataset step ---------------------------------------------------------
 
-_KEY_COLUMNS = ["doc_id", "published_at", "content_hash", "dup_group", "dup_count"]
+_KEY_COLUMNS = ["doc_id", "published_at", "content_hash"]
+_GROUP_COLUMNS = ["dup_group", "dup_count"]
+
+#: Hex digits of ``content_hash`` that name a body in memory and in the cache:
+#: 64 bits, as unlikely to collide as ``doc_id`` (and a collision would only
+#: make two bodies share a signature).
+BODY_KEY_HEX = 16
 
 
 def _cache_metadata() -> dict[bytes, bytes]:
@@ -370,11 +380,22 @@ def _cache_metadata() -> dict[bytes, bytes]:
         "seed": SEED,
         "shingle_chars": SHINGLE_CHARS,
         "fold": FOLD_VERSION,
+        "body_key_hex": BODY_KEY_HEX,
     }
     return {f"syndication.{k}".encode(): str(v).encode() for k, v in values.items()}
 
 
-def _load_cache(version: Path | None) -> tuple[pa.Array, Signatures] | None:
+def _body_keys(content_hash: pa.ChunkedArray) -> npt.NDArray[np.uint64]:
+    """The 64-bit body key of each ``content_hash`` (its first 16 hex digits)."""
+    return np.fromiter(
+        (int(h[:BODY_KEY_HEX], 16) for h in content_hash.to_pylist()),
+        dtype=np.uint64,
+        count=len(content_hash),
+    )
+
+
+def _load_cache(version: Path | None) -> tuple[npt.NDArray[np.uint64], Signatures] | None:
+    """Cached (sorted body keys, signatures) of a version, if of these settings."""
     if version is None:
         return None
     path = version / STATE / CACHE_FILE
@@ -386,17 +407,17 @@ def _load_cache(version: Path | None) -> tuple[pa.Array, Signatures] | None:
             logger.info("syndication: cached signatures are of other settings; computing anew")
             return None
         table = parquet.read()
-    hashes = table.column("content_hash").combine_chunks()
+    keys = np.asarray(table.column("body").to_numpy(), dtype=np.uint64)
     flat = pc.list_flatten(table.column("signature").combine_chunks())
     sigs = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=np.uint32)
-    return hashes, sigs.reshape(-1, NUM_PERM)
+    return keys, sigs.reshape(-1, NUM_PERM)
 
 
-def _write_cache(version: Path, hashes: pa.Array, sigs: Signatures) -> Path:
+def _write_cache(version: Path, keys: npt.NDArray[np.uint64], sigs: Signatures) -> Path:
     flat = pa.array(sigs.reshape(-1), pa.uint32())
     table = pa.table(
         {
-            "content_hash": hashes,
+            "body": pa.array(keys, pa.uint64()),
             "signature": pa.FixedSizeListArray.from_arrays(flat, NUM_PERM),
         }
     ).replace_schema_metadata(_cache_metadata())
@@ -419,69 +440,54 @@ def update_version(version: Path, cache_from: Path | None = None) -> Syndication
     hard links into the published one: a changed file is written anew and
     renamed over its link, never modified in place). ``cache_from`` is a
     version whose cached signatures may be reused (the published one).
+
+    Memory: per document its ``doc_id``, publication time and a body key
+    (~40 bytes), per distinct body its signature (256 bytes), and the
+    transient arrays of one band's sort; the bodies are read a row group at
+    a time, only where no cached signature exists.
     """
     started = time.perf_counter()
     files = sorted((version / RECORDS).glob("*/*/*.parquet"))
-    keys = [_read(path, _KEY_COLUMNS) for path in files]
-    if not keys or not sum(t.num_rows for t in keys):
-        _write_cache(version, pa.array([], pa.string()), np.empty((0, NUM_PERM), np.uint32))
+    doc_ids, published, body_key, sizes = [], [], [], []
+    for path in files:
+        part = _read(path, _KEY_COLUMNS)
+        doc_ids.append(part.column("doc_id"))
+        published.append(part.column("published_at").cast(pa.int64()))
+        body_key.append(_body_keys(part.column("content_hash")))
+        sizes.append(part.num_rows)
+    pa.default_memory_pool().release_unused()
+    documents = sum(sizes)
+    if not documents:
+        _write_cache(version, np.empty(0, np.uint64), np.empty((0, NUM_PERM), np.uint32))
         return SyndicationStats(seconds=time.perf_counter() - started)
-    table = pa.concat_tables(keys)
-    hashes = table.column("content_hash").combine_chunks()
-    bodies = pc.unique(hashes)
-    body_of_doc = pc.index_in(hashes, value_set=bodies).to_numpy()
+    bodies, body_of_doc = np.unique(np.concatenate(body_key), return_inverse=True)
+    del body_key
     sigs = np.empty((len(bodies), NUM_PERM), dtype=np.uint32)
     have = np.zeros(len(bodies), dtype=bool)
     cache = _load_cache(cache_from)
-    if cache is not None:
-        position = pc.index_in(bodies, value_set=cache[0])
-        hit = pc.is_valid(position).to_numpy(zero_copy_only=False)
-        sigs[hit] = cache[1][position.filter(pc.is_valid(position)).to_numpy()]
+    if cache is not None and len(cache[0]):
+        position = np.minimum(np.searchsorted(cache[0], bodies), len(cache[0]) - 1)
+        hit = cache[0][position] == bodies
+        sigs[hit] = cache[1][position[hit]]
         have |= hit
+        del cache, position
     hashed = int((~have).sum())
     if hashed:
-        _hash_missing(files, keys, body_of_doc, sigs, have)
+        _hash_missing(files, sizes, body_of_doc, sigs, have)
     labels = components(len(bodies), similar_pairs(sigs))[body_of_doc]
-    groups, counts = assign(
-        table.column("doc_id").combine_chunks(),
-        table.column("published_at").combine_chunks(),
-        labels,
-    )
-    rewritten = 0
-    start = 0
-    for path, part in zip(files, keys, strict=True):
-        end = start + part.num_rows
-        group, count = groups.slice(start, part.num_rows), pa.array(counts[start:end])
-        start = end
-        if part.column("dup_group").combine_chunks().equals(group) and part.column(
-            "dup_count"
-        ).combine_chunks().equals(count):
-            continue
-        full = _read(path)
-        full = full.set_column(full.schema.get_field_index("dup_group"), "dup_group", group)
-        full = full.set_column(full.schema.get_field_index("dup_count"), "dup_count", count)
-        fresh = path.with_name(f".{path.name}.grouped")
-        pq.write_table(
-            full,
-            fresh,
-            compression=COMPRESSION,
-            compression_level=COMPRESSION_LEVEL,
-            row_group_size=ROW_GROUP_ROWS,
-        )
-        _fsync(fresh)
-        os.replace(fresh, path)
-        _fsync(path.parent)
-        rewritten += 1
+    groups, counts = assign(_joined(doc_ids, pa.string()), _joined(published, pa.int64()), labels)
+    del doc_ids, published
+    rewritten = _write_groups(files, sizes, groups, counts)
     cache_path = _write_cache(version, bodies, sigs)
     _fsync(cache_path)
     _fsync(cache_path.parent)
-    sizes = np.bincount(labels)
+    sizes_of = np.bincount(labels)
     stats = SyndicationStats(
-        documents=table.num_rows,
+        documents=documents,
         bodies=len(bodies),
         hashed=hashed,
-        groups=int((sizes > 1).sum()),
-        grouped=int(sizes[sizes > 1].sum()),
+        groups=int((sizes_of > 1).sum()),
+        grouped=int(sizes_of[sizes_of > 1].sum()),
         rewritten=rewritten,
         seconds=time.perf_counter() - started,
     )
@@ -498,18 +504,69 @@ def update_version(version: Path, cache_from: Path | None = None) -> Syndication
     return stats
 
 
+def _joined(columns: Sequence[pa.ChunkedArray], kind: pa.DataType) -> pa.Array:
+    return pa.chunked_array([c for column in columns for c in column.chunks], kind).combine_chunks()
+
+
+def _write_groups(
+    files: Sequence[Path], sizes: Sequence[int], groups: pa.Array, counts: npt.NDArray[np.int32]
+) -> int:
+    """Write the groups into the files whose rows changed; returns how many were."""
+    rewritten = 0
+    start = 0
+    for path, size in zip(files, sizes, strict=True):
+        group = groups.slice(start, size)
+        count = pa.array(counts[start : start + size], pa.int32())
+        start += size
+        now = _read(path, _GROUP_COLUMNS)
+        if now.column("dup_group").combine_chunks().equals(group) and now.column(
+            "dup_count"
+        ).combine_chunks().equals(count):
+            continue
+        _rewrite(path, group, count)
+        rewritten += 1
+    return rewritten
+
+
+def _rewrite(path: Path, group: pa.Array, count: pa.Array) -> None:
+    """Write a file anew with new group columns, a row group at a time, and
+    rename it over the old name (which may be a hard link: never written to)."""
+    fresh = path.with_name(f".{path.name}.grouped")
+    with pq.ParquetFile(path) as parquet:
+        schema = parquet.schema_arrow
+        at_group = schema.get_field_index("dup_group")
+        at_count = schema.get_field_index("dup_count")
+        with pq.ParquetWriter(
+            fresh, schema, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL
+        ) as writer:
+            row = 0
+            for batch in parquet.iter_batches(batch_size=ROW_GROUP_ROWS):
+                table = pa.Table.from_batches([batch], schema=schema)
+                table = table.set_column(
+                    at_group, schema.field(at_group), group.slice(row, batch.num_rows)
+                )
+                table = table.set_column(
+                    at_count, schema.field(at_count), count.slice(row, batch.num_rows)
+                )
+                writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+                row += batch.num_rows
+    _fsync(fresh)
+    os.replace(fresh, path)
+    _fsync(path.parent)
+
+
 def _hash_missing(
     files: Sequence[Path],
-    keys: Sequence[pa.Table],
-    body_of_doc: npt.NDArray[np.int64],
+    sizes: Sequence[int],
+    body_of_doc: npt.NDArray[np.intp],
     sigs: Signatures,
     have: npt.NDArray[np.bool_],
 ) -> None:
     """Compute the signatures of the bodies not cached, reading only the files holding them."""
     start = 0
-    for path, part in zip(files, keys, strict=True):
-        needed = body_of_doc[start : start + part.num_rows]
-        start += part.num_rows
+    for path, size in zip(files, sizes, strict=True):
+        needed = body_of_doc[start : start + size]
+        start += size
         if have[needed].all():
             continue
         row = 0
@@ -522,6 +579,7 @@ def _hash_missing(
                         sigs[body] = signature(texts[int(offset)].as_py())
                         have[body] = True
                 row += batch.num_rows
+        pa.default_memory_pool().release_unused()
 
 
 def _fsync(path: Path) -> None:
