@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -100,6 +101,16 @@ def test_the_dataset_loads_with_duckdb(demo: tuple[Path, str]) -> None:
     assert [r[0] for r in rows] == ["finews", "stzg", "twrepost", "zkycreaiw"]
     assert sum(r[1] for r in rows) == len(_crawlable_articles())
     assert all(r[1] == r[2] for r in rows)
+
+
+def test_records_carry_their_syndication_group(demo: tuple[Path, str]) -> None:
+    data, _ = demo
+    rows = _records(data)
+    sizes = Counter(r["dup_group"] for r in rows)
+    ids = {r["doc_id"] for r in rows}
+    for row in rows:
+        assert row["dup_group"] in ids
+        assert row["dup_count"] == sizes[row["dup_group"]] >= 1
 
 
 def _fold(text: str | None) -> str:
