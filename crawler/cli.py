@@ -1,4 +1,5 @@
-"""The crawler's command line: ``python -m crawler crawl`` (``make crawl``) and ``sources``.
+"""The crawler's command line: ``python -m crawler crawl`` (``make crawl``), ``sources``
+and ``check-source``.
 
 A run takes the crawl lock, finishes WARC files a killed run left open, crawls
 each selected source with its own Scrapy crawler (one process, one reactor),
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -19,8 +21,11 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
+from crawler.checksource import add_parser as add_check_source
+from crawler.checksource import run as check_source_command
+from crawler.health import check_source
 from crawler.lock import CrawlLock, LockHeld
-from crawler.sources import Source, SourceError, load_sources, sites_dir
+from crawler.sources import SITES_ENV, Source, SourceError, load_sources, sites_dir
 from crawler.spiders.source import SourceSpider
 from crawler.summary import (
     EXIT_LOCKED,
@@ -37,11 +42,12 @@ logger = logging.getLogger(__name__)
 
 EPILOG = """\
 exit status of `crawl`:
-  0   the crawl finished and fetched pages (new articles or not)
+  0   the crawl finished and fetched pages (new articles or not), every source healthy
   1   the crawl failed (archive write error, crash, a source could not finish)
-  2   bad usage or configuration (unknown source, unreadable sites file)
+  2   bad usage or configuration (unknown source, unreadable sites file, no enabled source)
   3   the crawl fetched nothing at all (every request failed: network down?)
   4   interrupted (SIGTERM/Ctrl-C): run the same command again to resume
+  5   partial: a source is unhealthy (empty, failed, layout-changed; named in the summary)
   75  another crawl is running (the lock data/state/crawl.lock is held)
 
 files (under --data-dir, default data/):
@@ -51,8 +57,12 @@ files (under --data-dir, default data/):
   state/crawl.lock                                 held while a crawl runs
   logs/crawl-<UTC time>.log                        one log per run
 
+sources with `enabled = false` in sites/*.toml are not confirmed on the live
+site: `crawl` skips them (and says so) unless named with --source or
+--include-disabled. Confirm one with `python -m crawler check-source`.
+
 examples:
-  python -m crawler crawl                               all sources, polite, incremental
+  python -m crawler crawl                               enabled sources, polite, incremental
   python -m crawler crawl --source finews --full        one source, refetch every article
   python -m crawler.testing.sampleserver &                      then, with the port it prints:
   python -m crawler crawl --mirror http://127.0.0.1:PORT --set DOWNLOAD_DELAY=0
@@ -93,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     crawl.add_argument(
+        "--include-disabled",
+        action="store_true",
+        help=(
+            "also crawl the sources not confirmed yet (enabled = false), e.g. on the sample "
+            "mirror; on the live web, confirm them first (check-source, docs/sources.md)"
+        ),
+    )
+    crawl.add_argument(
         "--full", action="store_true", help="fetch every article again, archived or not"
     )
     crawl.add_argument(
@@ -122,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sources = commands.add_parser("sources", help="list the configured sources")
     sources.add_argument("--sites", metavar="DIR", help="sites directory")
+    add_check_source(commands)
     return parser
 
 
@@ -166,17 +185,30 @@ def source_settings(
 
 
 def _crawl(args: argparse.Namespace) -> int:
+    if args.sites:
+        # The health check's quick clean reads the same sites' [extract] rules.
+        os.environ[SITES_ENV] = str(args.sites)
     try:
         sources = load_sources(sites_dir(args.sites))
         overrides = _overrides(args.set)
     except (SourceError, ValueError) as exc:
         print(f"crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    wanted = args.source or sorted(sources)
+    wanted = args.source or sorted(
+        n for n, s in sources.items() if s.enabled or args.include_disabled
+    )
     unknown = [name for name in wanted if name not in sources]
     if unknown:
         print(
             f"crawl: unknown source {', '.join(unknown)}; configured: {', '.join(sorted(sources))}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    skipped = [] if args.source else sorted(set(sources) - set(wanted))
+    if not wanted:
+        print(
+            f"crawl: no enabled source (not confirmed, skipped: {', '.join(skipped)});"
+            " confirm one with check-source (docs/sources.md), or --include-disabled",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -188,12 +220,17 @@ def _crawl(args: argparse.Namespace) -> int:
         print(f"crawl: {exc}; not starting a second one", file=sys.stderr)
         return EXIT_LOCKED
     try:
-        return _run(args, [sources[name] for name in wanted], overrides)
+        return _run(args, [sources[name] for name in wanted], overrides, skipped)
     finally:
         lock.release()
 
 
-def _run(args: argparse.Namespace, sources: list[Source], overrides: dict[str, str]) -> int:
+def _run(
+    args: argparse.Namespace,
+    sources: list[Source],
+    overrides: dict[str, str],
+    skipped: list[str],
+) -> int:
     data: Path = args.data_dir
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     log_file = data / "logs" / f"crawl-{stamp}.log"
@@ -216,6 +253,15 @@ def _run(args: argparse.Namespace, sources: list[Source], overrides: dict[str, s
         logger.warning("finished %d WARC file(s) left open by a killed crawl", len(recovered))
     if not args.mirror and settings[0].get("SXCRAWL_CONTACT", "").endswith("@example.org"):
         logger.warning("no contact set for the User-Agent: set $SXCORPUS_CONTACT or --contact")
+    if skipped:
+        logger.warning(
+            "skipped, not confirmed (enabled = false): %s; see docs/sources.md", ", ".join(skipped)
+        )
+    for source in sources:
+        if not source.enabled:
+            logger.warning(
+                "crawling %s although it is not confirmed (enabled = false)", source.name
+            )
     crawlers = []
     for source, source_set in zip(sources, settings, strict=True):
         crawler = Crawler(SourceSpider, source_set)
@@ -226,11 +272,16 @@ def _run(args: argparse.Namespace, sources: list[Source], overrides: dict[str, s
     for source, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats is not None else {}
         summary = summarize(source.name, stats)
+        samples = getattr(crawler.spider, "health_samples", [])
+        health = check_source(source.name, stats, samples, source.kinds, summary.failures)
+        if health.flagged:
+            summary.flagged.append(health.flag())
         summaries.append(summary)
         logger.info("%s", summary_line(summary))
         if summary.finish_reasons == ["finished"]:
             shutil.rmtree(data / "state" / "jobs" / source.name, ignore_errors=True)
     total = combine(summaries)
+    total.skipped = skipped
     line = summary_line(total)
     logger.info("%s", line)
     print(line, flush=True)
@@ -256,9 +307,11 @@ def _list_sources(args: argparse.Namespace) -> int:
         print(f"sources: {exc}", file=sys.stderr)
         return EXIT_USAGE
     for source in sources.values():
+        status = "enabled" if source.enabled else "disabled (not confirmed)"
+        starts = " ".join((*source.start_urls, *source.feeds, *source.sitemaps))
         print(
-            f"{source.name}\t{source.base_url}\tdelay={source.download_delay}s"
-            f" concurrency={source.concurrency}\t{' '.join(source.start_urls)}"
+            f"{source.name}\t{status}\t{source.base_url}\tdelay={source.download_delay}s"
+            f" concurrency={source.concurrency}\t{starts}"
         )
     return EXIT_OK
 
@@ -267,4 +320,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "sources":
         return _list_sources(args)
+    if args.command == "check-source":
+        return check_source_command(args)
     return _crawl(args)

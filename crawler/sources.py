@@ -5,11 +5,22 @@ two of its tables (the ``[extract]`` table belongs to the cleaning stage):
 
 ``[source]``
     ``name`` (the file's stem), ``base_url``, ``start_urls`` (listing pages,
-    absolute or relative to ``base_url``), ``allowed_domains``,
-    ``listing_patterns`` and ``article_pattern`` (regular expressions matched
-    against a link's path and query, ``/news/show-1038.html``) and the
-    ``[source.pagination]`` table (``max_pages``: listing pages followed from
-    each start page, the start page included).
+    absolute or relative to ``base_url``), ``feeds`` (RSS or Atom feeds) and
+    ``sitemaps`` (XML sitemaps or sitemap indexes), whose article links are
+    followed like a listing's (a source needs at least one start point of
+    the three kinds), ``allowed_domains``, ``listing_patterns`` and
+    ``article_pattern`` (regular expressions matched against a link's path
+    and query, ``/news/show-1038.html``) and the ``[source.pagination]``
+    table (``max_pages``: listing pages followed from each start page, the
+    start page included).
+
+    What an operator needs to trust it: ``enabled`` (false until an
+    operator has confirmed the patterns on live pages: ``crawl`` skips such
+    a source and says so), ``evidence`` (where each part of the config comes
+    from), ``unconfirmed`` (the parts still to check), ``charset`` (what the
+    site declares, for ``check-source`` on a saved page) and ``kinds`` (the
+    document kinds its articles are read as: ``html``, ``post``, ``text``;
+    the run's health check expects them).
 
 ``[crawl]``
     Per-site politeness: ``download_delay`` (seconds between requests to the
@@ -21,6 +32,7 @@ Adding a source is adding a file: see ``docs/crawling.md``. The directory is
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -42,7 +54,27 @@ DEFAULT_CONCURRENCY = 1
 # enough for an hourly crawl to catch up after a day's outage on a busy portal.
 DEFAULT_MAX_PAGES = 20
 
+# What a source's articles are read as when its file does not say: HTML pages.
+DEFAULT_KINDS = ("html",)
+#: The document kinds of the cleaning stage (cleaning/page/documents.py).
+DOCUMENT_KINDS = ("html", "post", "text")
+
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+# ``{today:%Y%m/%d}`` in a start URL: the crawl's date (an e-paper's edition).
+_TODAY = re.compile(r"\{today:([^{}]*)\}")
+#: The sources' time zone, for ``{today:…}``: China Standard Time, no DST.
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def expand_today(url: str, now: dt.datetime | None = None) -> str:
+    """``url`` with each ``{today:FORMAT}`` replaced by today's date in China time.
+
+    >>> expand_today("/pc/layout/{today:%Y%m/%d}/node_01.html", dt.datetime(2023, 5, 23, 1))
+    '/pc/layout/202305/23/node_01.html'
+    """
+    moment = now or dt.datetime.now(CHINA_TIME)
+    return _TODAY.sub(lambda m: moment.strftime(m.group(1)), url)
 
 
 class SourceError(ValueError):
@@ -62,6 +94,13 @@ class Source:
     max_pages: int = DEFAULT_MAX_PAGES
     download_delay: float = DEFAULT_DOWNLOAD_DELAY
     concurrency: int = DEFAULT_CONCURRENCY
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    enabled: bool = True
+    evidence: tuple[str, ...] = ()
+    unconfirmed: tuple[str, ...] = ()
+    charset: str | None = None
+    kinds: tuple[str, ...] = DEFAULT_KINDS
 
     def is_allowed(self, url: str) -> bool:
         """Whether ``url`` is on one of the source's domains (or a subdomain)."""
@@ -95,10 +134,19 @@ def sites_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_SITES_DIR
 
 
-def _strings(table: dict[str, object], key: str, where: str) -> tuple[str, ...]:
-    value = table.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise SourceError(f"{where}: [source] {key} must be a non-empty list of strings")
+def _strings(
+    table: dict[str, object], key: str, where: str, required: bool = True
+) -> tuple[str, ...]:
+    value = table.get(key, None if required else [])
+    if isinstance(value, str) and not required:
+        value = [value]
+    if (
+        not isinstance(value, list)
+        or (required and not value)
+        or not all(isinstance(v, str) for v in value)
+    ):
+        kind = "a non-empty list" if required else "a list"
+        raise SourceError(f"{where}: [source] {key} must be {kind} of strings")
     return tuple(value)
 
 
@@ -123,7 +171,28 @@ def parse_source(data: dict[str, object], name: str, where: str) -> Source:
     base_url = table.get("base_url")
     if not isinstance(base_url, str) or urlsplit(base_url).scheme not in ("http", "https"):
         raise SourceError(f"{where}: [source] base_url must be an http(s) URL")
-    start_urls = tuple(urljoin(base_url, u) for u in _strings(table, "start_urls", where))
+    start_urls = tuple(
+        urljoin(base_url, expand_today(u))
+        for u in _strings(table, "start_urls", where, required=False)
+    )
+    feeds = tuple(urljoin(base_url, u) for u in _strings(table, "feeds", where, required=False))
+    sitemaps = tuple(
+        urljoin(base_url, u) for u in _strings(table, "sitemaps", where, required=False)
+    )
+    if not (start_urls or feeds or sitemaps):
+        raise SourceError(f"{where}: [source] needs start_urls, feeds or sitemaps")
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise SourceError(f"{where}: [source] enabled must be true or false")
+    charset = table.get("charset")
+    if charset is not None and not isinstance(charset, str):
+        raise SourceError(f"{where}: [source] charset must be a string")
+    kinds = _strings(table, "kinds", where, required=False) or DEFAULT_KINDS
+    unknown_kinds = sorted(set(kinds) - set(DOCUMENT_KINDS))
+    if unknown_kinds:
+        raise SourceError(
+            f"{where}: [source] kinds {unknown_kinds} unknown; use {', '.join(DOCUMENT_KINDS)}"
+        )
     domains = tuple(d.lower() for d in _strings(table, "allowed_domains", where))
     listing = tuple(
         _regex(p, "listing_patterns", where) for p in _strings(table, "listing_patterns", where)
@@ -153,8 +222,15 @@ def parse_source(data: dict[str, object], name: str, where: str) -> Source:
         max_pages=max_pages,
         download_delay=delay,
         concurrency=concurrency,
+        feeds=feeds,
+        sitemaps=sitemaps,
+        enabled=enabled,
+        evidence=_strings(table, "evidence", where, required=False),
+        unconfirmed=_strings(table, "unconfirmed", where, required=False),
+        charset=charset,
+        kinds=kinds,
     )
-    for url in start_urls:
+    for url in (*start_urls, *feeds, *sitemaps):
         if not source.is_allowed(url):
             raise SourceError(f"{where}: start URL {url} is not on {', '.join(domains)}")
     return source

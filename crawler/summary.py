@@ -2,7 +2,11 @@
 
 ``summarize`` reads one crawler's stats (one source); ``combine`` adds sources
 up; ``summary_line`` is the line that ends every run's log and output;
-``exit_status`` decides what cron sees (see ``crawler.cli``).
+``exit_status`` decides what cron sees (see ``crawler.cli``). Sources the
+run's health check flagged (``crawler.health``: ``failed``, ``empty``,
+``layout-changed``) are named in the line with their numbers and make the
+run ``partial``; sources skipped because they are not confirmed are named
+too.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOTHING = 3
 EXIT_INTERRUPTED = 4
+#: Finished, but at least one source is unhealthy (failed, empty, layout-changed).
+EXIT_PARTIAL = 5
 #: EX_TEMPFAIL of sysexits.h: "try again later", which is what a held lock means.
 EXIT_LOCKED = 75
 
@@ -38,6 +44,10 @@ class CrawlSummary:
     bytes: int = 0
     errors: int = 0
     failures: int = 0
+    #: ``name: status (numbers)`` of each source the health check flagged.
+    flagged: list[str] = field(default_factory=list)
+    #: Sources not crawled because they are not confirmed (``enabled = false``).
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def fetched(self) -> int:
@@ -90,11 +100,13 @@ def combine(summaries: Iterable[CrawlSummary]) -> CrawlSummary:
         total.bytes += s.bytes
         total.errors += s.errors
         total.failures += s.failures
+        total.flagged += s.flagged
+        total.skipped += s.skipped
     return total
 
 
 def exit_status(summary: CrawlSummary) -> int:
-    """What the run's exit status is: interrupted, failed, nothing fetched, or ok."""
+    """The run's exit status: interrupted, failed, nothing fetched, partial, or ok."""
     reasons = set(summary.finish_reasons)
     if "shutdown" in reasons:
         return EXIT_INTERRUPTED
@@ -102,6 +114,8 @@ def exit_status(summary: CrawlSummary) -> int:
         return EXIT_FAILED
     if summary.fetched == 0:
         return EXIT_NOTHING
+    if summary.flagged:
+        return EXIT_PARTIAL
     return EXIT_OK
 
 
@@ -110,16 +124,24 @@ _OUTCOME = {
     EXIT_FAILED: "FAILED",
     EXIT_NOTHING: "FETCHED NOTHING",
     EXIT_INTERRUPTED: "interrupted (run again to resume)",
+    EXIT_PARTIAL: "partial",
 }
 
 
 def summary_line(summary: CrawlSummary) -> str:
-    """``crawl <sources>: <outcome>; requests=… responses=200:…,404:… …``."""
+    """``crawl <sources>: <outcome>; requests=… responses=200:…,404:… …``.
+
+    A flagged source follows the outcome, ``partial [eco: empty (…)]``; sources
+    skipped as unconfirmed end the line, ``skipped=jzmsyl,paperce``.
+    """
     statuses = ",".join(f"{code}:{n}" for code, n in sorted(summary.statuses.items())) or "none"
     outcome = _OUTCOME.get(exit_status(summary), "?")
+    if summary.flagged:
+        outcome += f" [{'; '.join(summary.flagged)}]"
+    skipped = f" skipped={','.join(summary.skipped)}" if summary.skipped else ""
     return (
         f"crawl {'+'.join(summary.sources)}: {outcome}; requests={summary.requests}"
         f" responses={statuses} listings={summary.listings}"
         f" articles_new={summary.articles_new} articles_skipped={summary.articles_skipped}"
-        f" bytes={summary.bytes} errors={summary.errors}"
+        f" bytes={summary.bytes} errors={summary.errors}{skipped}"
     )

@@ -97,7 +97,7 @@ def test_raw_capture_keeps_article_responses_only():
 
 
 def test_source_settings_layer_project_source_and_command_line(tmp_path):
-    source = load_sources(sites_dir())["zkycreaiw"]
+    source = load_sources(sites_dir())["farmnet"]
     args = build_parser().parse_args(
         ["crawl", "--data-dir", str(tmp_path), "--contact", "https://example.org/about"]
     )
@@ -109,14 +109,14 @@ def test_source_settings_layer_project_source_and_command_line(tmp_path):
     assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
     assert "sxcorpus-crawler" in settings["USER_AGENT"]
     assert "https://example.org/about" in settings["USER_AGENT"]
-    assert settings["JOBDIR"] == str(tmp_path / "state" / "jobs" / "zkycreaiw")
+    assert settings["JOBDIR"] == str(tmp_path / "state" / "jobs" / "farmnet")
     assert Path(settings["SXCRAWL_RAW_DIR"]) == tmp_path / "raw"
 
 
 def test_spider_asks_for_each_url_once_per_run():
-    source = load_sources(sites_dir())["twrepost"]
+    source = load_sources(sites_dir())["sxrb"]
     crawler = get_crawler(SourceSpider)
     spider = SourceSpider.from_crawler(crawler, source=source)
-    first = spider.article_request("http://news.twrepost.example/china/202109/51196.htm")
+    first = spider.article_request("http://www.sxrb.com/GB/339410/339411/51196.html")
     assert first is not None and first.meta[KIND] == "article" and first.dont_filter
-    assert spider.article_request("http://news.twrepost.example/china/202109/51196.htm") is None
+    assert spider.article_request("http://www.sxrb.com/GB/339410/339411/51196.html") is None

@@ -19,7 +19,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.summary import EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK
-from crawler.testing.sampleserver import SampleServer
+from crawler.testing.sampleserver import SampleServer, mirrored_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
@@ -33,9 +33,12 @@ FAST = [
 ]
 # Longest a crawl of the sample mirror may take before the test gives up.
 CRAWL_TIMEOUT = 120
+# The sources the mirror serves: crawled by name, confirmed (enabled) or not.
+MIRRORED = mirrored_sources()
 
 
 def crawl_command(server: SampleServer, data: Path, *extra: str) -> list[str]:
+    chosen = [] if "--source" in extra else [a for n in MIRRORED for a in ("--source", n)]
     return [
         sys.executable,
         "-m",
@@ -45,6 +48,7 @@ def crawl_command(server: SampleServer, data: Path, *extra: str) -> list[str]:
         server.url,
         "--data-dir",
         str(data),
+        *chosen,
         *extra,
     ]
 
@@ -134,18 +138,14 @@ def test_warc_files_read_back_with_pairs_and_headers_as_served(crawled):
     response = next(r for r in records if r["type"] == "response" and r["url"] == wrong)
     assert response["content_type"] == "text/html; charset=utf-8"
     assert response["source"] == "finews"
-    assert {r["file"].parent.name for r in records} == {"finews", "zkycreaiw", "stzg", "twrepost"}
+    assert {r["file"].parent.name for r in records} == set(MIRRORED)
     assert not list((data / "raw").glob("*/*.open"))
 
 
 def test_no_request_for_a_disallowed_path_or_another_domain(crawled):
     _, _, first_log, _, second_log = crawled
-    hosts = {
-        "finews.withounder.com",
-        "www.zkycreaiw.com",
-        "www.stzg.example",
-        "news.twrepost.example",
-    }
+    with SampleServer() as server:
+        hosts = set(server.hosts)
     for entry in first_log + second_log:
         assert entry.host in hosts, entry
         assert not entry.path.startswith("/drafts/"), entry
@@ -154,23 +154,24 @@ def test_no_request_for_a_disallowed_path_or_another_domain(crawled):
 
 def test_404_is_logged_not_archived_and_503_is_archived_after_its_retry(crawled):
     data, _, first_log, *_ = crawled
-    missing = "http://www.zkycreaiw.com/news/show-1043.html"
+    missing = "http://www.zkycreaiw.com/html/54212816-1043.html"
     assert missing not in responses(data)
     log_text = "".join(p.read_text(encoding="utf-8") for p in (data / "logs").glob("*.log"))
     assert f"article {missing}: HTTP 404, not archived" in log_text
-    flaky = [e.status for e in first_log if e.path == "/qiye/20201103/3917.html"]
+    flaky = [e.status for e in first_log if e.path == "/news_info/3917.html"]
     assert flaky == [503, 200]
-    assert responses(data)["http://www.stzg.example/qiye/20201103/3917.html"] == 1
-    # The redirect: the old URL was asked for, the page is archived under its new one.
-    assert "http://www.zkycreaiw.com/news/show-1047.html" in responses(data)
-    assert "http://www.zkycreaiw.com/news/show.php?id=1047" not in responses(data)
+    assert responses(data)["http://www.eco.gov.cn/news_info/3917.html"] == 1
+    # The redirect: the bare host's URL (in the farm's sitemap) was asked for, the
+    # page is archived under the www one it redirects to.
+    assert "http://www.zkycreaiw.com/html/54212816-1047.html" in responses(data)
+    assert "http://zkycreaiw.com/html/54212816-1047.html" not in responses(data)
 
 
 def test_summary_line_ends_the_output_and_the_log(crawled):
     data, first, *_ = crawled
     line = first.stdout.strip().splitlines()[-1]
     n = len(sample_articles())
-    assert line.startswith("crawl finews+stzg+twrepost+zkycreaiw: ok; requests=")
+    assert line.startswith(f"crawl {'+'.join(MIRRORED)}: ok; requests=")
     # (The redirect's target may also be linked directly: then one is skipped.)
     assert f"articles_new={n} articles_skipped=" in line
     # 404s: the deleted story and the portal's missing robots.txt.
@@ -202,10 +203,10 @@ def test_second_crawl_archives_nothing_and_fetches_each_listing_page_once(crawle
 
 def test_full_crawl_fetches_every_article_again(tmp_path):
     with SampleServer() as server:
-        assert crawl(server, tmp_path, "--source", "twrepost").returncode == EXIT_OK
-        again = crawl(server, tmp_path, "--source", "twrepost", "--full")
+        assert crawl(server, tmp_path, "--source", "cedistrict").returncode == EXIT_OK
+        again = crawl(server, tmp_path, "--source", "cedistrict", "--full")
     assert again.returncode == EXIT_OK
-    assert "articles_new=4" in again.stdout
+    assert "articles_new=3" in again.stdout
     assert set(responses(tmp_path).values()) == {2}
 
 
@@ -216,7 +217,7 @@ def test_retry_with_backoff_on_archives_the_503_page(tmp_path):
                 server,
                 tmp_path,
                 "--source",
-                "stzg",
+                "eco",
                 *("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"),
                 *("--set", "SXCRAWL_RETRY_BACKOFF=0.1"),
             ),
@@ -225,10 +226,10 @@ def test_retry_with_backoff_on_archives_the_503_page(tmp_path):
             text=True,
             timeout=CRAWL_TIMEOUT,
         )
-        statuses = [e.status for e in server.requests if e.path == "/qiye/20201103/3917.html"]
+        statuses = [e.status for e in server.requests if e.path == "/news_info/3917.html"]
     assert result.returncode == EXIT_OK, result.stderr[-2000:]
     assert statuses == [503, 200]
-    assert responses(tmp_path)["http://www.stzg.example/qiye/20201103/3917.html"] == 1
+    assert responses(tmp_path)["http://www.eco.gov.cn/news_info/3917.html"] == 1
 
 
 def test_unknown_source_is_a_usage_error(tmp_path):

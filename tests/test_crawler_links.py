@@ -26,29 +26,31 @@ def saved(host: str, path: str, encoding: str) -> tuple[str, str]:
     return f"http://{host}{path}", file.read_bytes().decode(encoding)
 
 
-def test_finews_listing_page_two_has_articles_the_draft_and_no_other_domain(sources):
-    url, text = saved("finews.withounder.com", "/category/xinhuacaijing/page2.html", "utf-8")
+def test_finews_category_page_has_its_posts_the_draft_and_no_other_domain(sources):
+    url, text = saved("finews.withounder.com", "/category/xinhuacaijing.html", "utf-8")
     links = classify_links(sources["finews"], url, text)
-    assert links.articles == (
-        "http://finews.withounder.com/xinhuacaijing/2022/06/02/NW202206022391544109.html",
-        "http://finews.withounder.com/xinhuacaijing/2022/05/23/NW202205232388058243.html",
-        # Listed, matches the pattern: robots.txt (not the parser) keeps it out.
-        "http://finews.withounder.com/drafts/2022/07/20/NW202207209999000001.html",
+    assert len(links.articles) == 7  # six posts and the draft
+    # Listed, matches the pattern: robots.txt (not the parser) keeps it out.
+    assert links.articles[0] == (
+        "http://finews.withounder.com/drafts/2022/07/20/NW202207209999000001.html"
     )
-    # Back to page 1 and the other category; the article-looking link to
-    # finews.zning.xyz and the quote widgets' links are not on the site.
-    assert links.listings == (
-        "http://finews.withounder.com/category/xinhuacaijing.html",
-        "http://finews.withounder.com/category/yangquanribao.html",
-    )
+    seed = "http://finews.withounder.com/xinhuacaijing/2022/05/23/NW202205232388058243.html"
+    assert seed in links.articles
+    # No pagination; the article-looking link to finews.zning.xyz is not on the site.
+    assert links.listings == ()
     assert any("finews.zning.xyz/xinhuacaijing/" in u for u in page_hrefs(text, url))
 
 
-def test_finews_first_page_paginates_to_page_two(sources):
-    url, text = saved("finews.withounder.com", "/category/xinhuacaijing.html", "utf-8")
-    links = classify_links(sources["finews"], url, text)
-    assert "http://finews.withounder.com/category/xinhuacaijing/page2.html" in links.listings
-    assert len(links.articles) == 4
+def test_finews_pattern_takes_old_posts_and_leaves_the_sites_other_pages(sources):
+    finews = sources["finews"]
+    assert finews.is_article(
+        "http://finews.withounder.com/old_post/2022-05-23-NW202205232388058243.html"
+    )
+    assert finews.is_listing(
+        "http://finews.withounder.com/category/21shijijingjibaodao%2021caijingAPP.html"
+    )
+    assert not finews.is_article("http://finews.withounder.com/feed.xml")
+    assert not finews.is_article("http://finews.withounder.com/category/xinhuacaijing.html")
 
 
 def test_finews_article_page_links_are_not_listings_of_its_own(sources):
@@ -61,28 +63,43 @@ def test_finews_article_page_links_are_not_listings_of_its_own(sources):
     assert all("eastmoney" not in u and "zning" not in u for u in links.articles + links.listings)
 
 
-def test_company_site_gbk_listing_keeps_the_old_redirecting_url_and_the_deleted_story(sources):
-    url, text = saved("www.zkycreaiw.com", "/news/", "gb18030")
-    links = classify_links(sources["zkycreaiw"], url, text)
-    assert "http://www.zkycreaiw.com/news/show.php?id=1047" in links.articles
-    assert "http://www.zkycreaiw.com/news/show-1043.html" in links.articles
-    assert links.listings == ("http://www.zkycreaiw.com/news/list_2.html",)
-    # Navigation and the "about" pages are neither.
-    assert not any("/about/" in u or "/case/" in u for u in links.articles + links.listings)
-
-
-def test_portal_and_big5_listings(sources):
-    url, text = saved("www.stzg.example", "/qiye/list_2.html", "gb18030")
-    links = classify_links(sources["stzg"], url, text)
-    assert len(links.articles) == 3
-    assert links.listings == ("http://www.stzg.example/qiye/",)
-    url, text = saved("news.twrepost.example", "/china/index.htm", "big5")
-    links = classify_links(sources["twrepost"], url, text)
+def test_vsb_list_links_are_relative_and_page_two_counts_down(sources):
+    url, text = saved("www.jnkgjtnews.com", "/jtyw.htm", "utf-8")
+    links = classify_links(sources["jnkgjtnews"], url, text)
     assert links.articles == (
-        "http://news.twrepost.example/china/202109/51196.htm",
-        "http://news.twrepost.example/china/202108/51142.htm",
+        "http://www.jnkgjtnews.com/info/1021/41355.htm",
+        "http://www.jnkgjtnews.com/info/1021/41302.htm",
     )
-    assert links.listings == ("http://news.twrepost.example/china/index_2.htm",)
+    assert "http://www.jnkgjtnews.com/jtyw/1.htm" in links.listings
+    url, text = saved("www.jnkgjtnews.com", "/jtyw/1.htm", "utf-8")
+    links = classify_links(sources["jnkgjtnews"], url, text)
+    assert links.articles == ("http://www.jnkgjtnews.com/info/1021/41237.htm",)
+    url, text = saved("www.jnkgjtnews.com", "/wjxz.htm", "utf-8")
+    (report,) = classify_links(sources["jnkgjtnews"], url, text).articles
+    assert report.startswith("http://www.jnkgjtnews.com/system/_content/download.jsp?urltype=")
+
+
+def test_trs_gb2312_list_and_people_style_big5_list(sources):
+    url, text = saved("district.ce.cn", "/newarea/sxpd/index.shtml", "gb2312")
+    links = classify_links(sources["cedistrict"], url, text)
+    assert links.articles == (
+        "http://district.ce.cn/newarea/sxpd/202306/08/t20230608_38590127.shtml",
+        "http://district.ce.cn/newarea/sxpd/202305/30/t20230530_38573318.shtml",
+        "http://district.ce.cn/newarea/sxpd/202305/23/t20230523_38561042.shtml",
+    )
+    url, text = saved("www.sxrb.com", "/BIG5/339410/339411/index.html", "big5")
+    links = classify_links(sources["sxrb"], url, text)
+    assert len(links.articles) == 4
+    assert all("/BIG5/" in u for u in links.articles)
+    # The page's link to its simplified twin is a listing of the same source.
+    assert links.listings == ("http://www.sxrb.com/GB/339410/339411/index.html",)
+
+
+def test_portal_listing_pages(sources):
+    url, text = saved("www.eco.gov.cn", "/news_list/qiye_2.html", "gb18030")
+    links = classify_links(sources["eco"], url, text)
+    assert len(links.articles) == 3
+    assert links.listings == ("http://www.eco.gov.cn/news_list/qiye.html",)
 
 
 def test_hrefs_resolve_base_drop_fragments_and_scripts():
@@ -99,20 +116,25 @@ def test_hrefs_resolve_base_drop_fragments_and_scripts():
 
 
 def test_patterns_match_path_and_query_on_allowed_domains_only(sources):
-    zky = sources["zkycreaiw"]
-    assert zky.is_article("http://www.zkycreaiw.com/news/show-1038.html")
-    assert zky.is_article("http://www.zkycreaiw.com/news/show.php?id=1047")
-    assert not zky.is_article("http://www.zkycreaiw.com/news/show.php?id=1047&print=1")
-    assert not zky.is_article("http://evil.example/news/show-1038.html")
-    assert zky.is_listing("http://www.zkycreaiw.com/news/")
-    assert not zky.is_listing("http://www.zkycreaiw.com/news/show-1038.html")
+    farm = sources["farmnet"]
+    assert farm.is_article("http://www.zkycreaiw.com/html/54212816-1038.html")
+    assert farm.is_article("http://zkycreaiw.com/html/54212816-1047.html")
+    assert not farm.is_article("http://evil.example/html/54212816-1038.html")
+    jzmsyl = sources["jzmsyl"]
+    assert jzmsyl.is_article("http://jzmsyl.cn/index.php?p=news_show&id=88&c_id=1&lanmu=2")
+    assert not jzmsyl.is_article("http://jzmsyl.cn/index.php?p=news_show&id=88&print=1")
+    assert jzmsyl.is_listing("http://jzmsyl.cn/index.php?p=news&c_id=1&lanmu=2&page=2")
 
 
 def test_every_shipped_source_loads_with_its_start_pages_on_its_domains(sources):
-    assert set(sources) >= {"finews", "zkycreaiw", "stzg", "twrepost"}
+    assert set(sources) >= {"finews", "farmnet", "eco", "cedistrict", "sxrb", "jnkgjtnews"}
     for source in sources.values():
-        assert source.start_urls
+        assert source.start_urls or source.feeds or source.sitemaps
         assert all(source.is_listing(u) for u in source.start_urls), source.name
+        assert all(source.is_allowed(u) for u in (*source.feeds, *source.sitemaps)), source.name
+        # Every source says where its config comes from; no placeholder host.
+        assert source.evidence, source.name
+        assert not any(d.endswith(".example") for d in source.allowed_domains), source.name
 
 
 @pytest.mark.parametrize(

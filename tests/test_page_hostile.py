@@ -24,7 +24,7 @@ from cleaning.page.clean import clean_page
 from cleaning.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data/samples/sites/www.stzg.example/qiye/20200922/3861.html"
+SAMPLE = ROOT / "data/samples/sites/www.eco.gov.cn/news_info/3861.html"
 
 #: Memory one worker may use for one document (the issue's budget).
 MAX_RSS_MB = 300

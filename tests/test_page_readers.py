@@ -44,3 +44,48 @@ def test_doc_id_is_stable_across_url_spellings() -> None:
     assert canonical_url("HTTP://Example.CN:80/a?b=2&a=1#x") == "http://example.cn/a?a=1&b=2"
     assert doc_id("http://example.cn/a?a=1&b=2") == doc_id("HTTP://EXAMPLE.cn:80/a?b=2&a=1#top")
     assert doc_id("http://example.cn/a") != doc_id("https://example.cn/a")
+
+
+ARTICLE = (
+    "<html><head><title>某公司召开安全生产会议</title></head><body>"
+    "<div class='nav'><a href='/'>首页</a></div><h1>某公司召开安全生产会议</h1>"
+    f"<div class='content'><p>{PROSE}</p>"
+    "<p>会议要求，各单位要压实安全责任，确保生产平稳有序。</p></div>"
+    "</body></html>"
+)
+
+
+def _body_of(page: str, headers: dict[str, str] | None = None) -> str:
+    return clean_page(page.encode("utf-8"), "http://example.cn/a.html", headers).body
+
+
+def test_leading_junk_before_the_markup_is_cut_not_read_as_text() -> None:
+    expected = f"{PROSE}\n会议要求，各单位要压实安全责任，确保生产平稳有序。"
+    prefixes = {
+        "corpus wrapper": '<text id="http://example.cn/a.html" title="某公司" encoding="utf8">\n',
+        "server notice": "<br />\n<b>Warning</b>: session_start(): headers already sent "
+        "in /var/www/a.php on line <b>3</b><br />\n",
+        "BOM and comment": "\ufeff<!-- generated 2005-01-01 -->\n",
+        "script": '<script>var s = document.createElement("script");</script>\n',
+        "notice line": "Deprecated: mysql_connect() is deprecated in /x/db.php on line 9\n",
+    }
+    for name, prefix in prefixes.items():
+        assert _body_of(prefix + ARTICLE + "\n</text>\n") == expected, name
+
+
+def test_a_wrapped_fragment_without_html_tag_is_html() -> None:
+    fragment = (
+        '<doc id="7" encoding="gbk">\n<table><tr><td><p>'
+        + PROSE
+        + "</p><p>会议要求，各单位要压实安全责任。</p></td></tr></table>\n</doc>"
+    )
+    record = clean_page(fragment.encode("utf-8"), "http://example.cn/b.html")
+    assert record.body == f"{PROSE}\n会议要求，各单位要压实安全责任。"
+    assert "encoding" not in record.body and "<" not in record.body
+
+
+def test_html_is_known_by_tags_anywhere_in_the_first_kilobytes() -> None:
+    assert looks_like_html('<text id="u">\n\n<form name="f"><input type="hidden"></form>')
+    assert looks_like_html("x" * 3000 + "<html><body><p>正文</p></body></html>")
+    assert looks_like_html("说明\n<div><p>正文</p><br></div>")
+    assert not looks_like_html("标题\n正文里写着 <b>粗体</b> 与 <i>斜体</i>。")

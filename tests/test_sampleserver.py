@@ -45,14 +45,27 @@ def fetch(server: SampleServer, url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def test_serves_mirrored_pages_byte_for_byte_with_their_charset(server):
-    url = "http://www.zkycreaiw.com/news/show-1038.html"
+    url = "http://www.zkycreaiw.com/html/54212816-1038.html"
     status, headers, body = fetch(server, url)
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=gbk"
     assert headers["Server"] == "Microsoft-IIS/7.5"
-    assert body == (SITES / "www.zkycreaiw.com" / "news" / "show-1038.html").read_bytes()
-    status, headers, body = fetch(server, "http://www.zkycreaiw.com/news/")
-    assert status == 200 and body == (SITES / "www.zkycreaiw.com/news/index.html").read_bytes()
+    assert body == (SITES / "www.zkycreaiw.com" / "html" / "54212816-1038.html").read_bytes()
+    status, headers, body = fetch(server, "http://www.zkycreaiw.com/")
+    assert status == 200 and body == (SITES / "www.zkycreaiw.com/index.html").read_bytes()
+
+
+def test_a_query_url_is_served_from_its_file_with_its_headers(server):
+    url = (
+        "http://www.jnkgjtnews.com/system/_content/download.jsp"
+        "?urltype=news.DownloadAttachUrl&owner=1532687361&wbfileid=4862190"
+    )
+    status, headers, body = fetch(server, url)
+    assert status == 200
+    assert headers["Content-Type"] == "text/plain; charset=UTF-8"
+    assert headers["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    assert body.decode("utf-8").startswith("2023年党校工作报告")
+    assert fetch(server, url.replace("4862190", "4862191"))[0] == 404
 
 
 def test_wrong_charset_page_says_utf8_and_sends_gbk(server):
@@ -65,14 +78,17 @@ def test_wrong_charset_page_says_utf8_and_sends_gbk(server):
 
 
 def test_faults_redirect_404_fail_once_unknown_host(server):
-    status, headers, _ = fetch(server, "http://www.zkycreaiw.com/news/show.php?id=1047")
-    assert (status, headers["Location"]) == (301, "/news/show-1047.html")
-    assert fetch(server, "http://www.zkycreaiw.com/news/show-1043.html")[0] == 404
-    url = "http://www.stzg.example/qiye/20201103/3917.html"
+    status, headers, _ = fetch(server, "http://zkycreaiw.com/html/54212816-1047.html")
+    assert (status, headers["Location"]) == (
+        301,
+        "http://www.zkycreaiw.com/html/54212816-1047.html",
+    )
+    assert fetch(server, "http://www.zkycreaiw.com/html/54212816-1043.html")[0] == 404
+    url = "http://www.eco.gov.cn/news_info/3917.html"
     first, headers, _ = fetch(server, url)
     assert (first, headers["Retry-After"]) == (503, "1")
     assert fetch(server, url)[0] == 200
-    assert fetch(server, "http://www.stzg.example/robots.txt")[0] == 404
+    assert fetch(server, "http://www.eco.gov.cn/robots.txt")[0] == 404
     assert fetch(server, "http://elsewhere.example/")[0] == 502
     assert fetch(server, "http://www.zkycreaiw.com/../../etc/passwd")[0] == 404
 
@@ -91,10 +107,11 @@ def test_every_request_is_logged_in_memory_and_as_lines(server):
 
 def test_direct_requests_route_by_host_header(server):
     request = urllib.request.Request(
-        server.url + "/china/index.htm", headers={"Host": "news.twrepost.example"}
+        server.url + "/newarea/sxpd/index.shtml", headers={"Host": "district.ce.cn"}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.headers["Content-Type"] == "text/html; charset=big5"
+        assert response.headers["Content-Type"] == "text/html"
+        assert b"charset=gb2312" in response.read()
 
 
 def test_command_line_prints_its_address_and_stops_on_sigterm(tmp_path):
@@ -113,13 +130,13 @@ def test_command_line_prints_its_address_and_stops_on_sigterm(tmp_path):
         opener = urllib.request.build_opener(
             urllib.request.ProxyHandler({"http": f"http://127.0.0.1:{port}"})
         )
-        with opener.open("http://news.twrepost.example/robots.txt", timeout=10) as response:
+        with opener.open("http://www.sxrb.com/robots.txt", timeout=10) as response:
             assert response.status == 200
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
         proc.stdout.close()
-    assert log.read_text().strip().endswith("GET news.twrepost.example /robots.txt 200")
+    assert log.read_text().strip().endswith("GET www.sxrb.com /robots.txt 200")
 
 
 def test_command_line_refuses_a_directory_that_is_not_a_mirror(tmp_path):

@@ -20,9 +20,12 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import islice
+from urllib.parse import urlsplit
 
 from lxml import etree
 
+from cleaning.errors import EmptyDocument
 from cleaning.page.furniture import fold_spaces
 
 logger = logging.getLogger(__name__)
@@ -31,8 +34,15 @@ logger = logging.getLogger(__name__)
 #: breaks, DEL, and the non-characters U+FFFE/U+FFFF.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
-#: How far into a document to look for the markup that makes it HTML.
-SNIFF_CHARS = 2048
+#: How far into a document to look for the markup that makes it HTML: the
+#: first kilobytes. The dev pages' corpus wrapper lines are under 200
+#: characters; heads full of inline scripts put ``<body>`` 10-40 KB in, but
+#: ``<html>`` or ``<head>`` is always in the first 2 KB.
+SNIFF_CHARS = 8192
+
+#: Tags that start an HTML document: everything before the first of them is
+#: junk (a corpus wrapper line, a server notice, a stray script) and is cut.
+_DOCUMENT_START = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 
 _HTML_START = re.compile(
     r"^\s*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(?:!doctype\s+html|html|head|body|meta|title|link|"
@@ -43,6 +53,152 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_IN_BODY = re.compile(
     r"<(?:p|div|br|span|h[1-6]|ul|ol|li|table|img|strong|b|em|a)\b[^>]*>", re.I
 )
+
+#: Structural HTML elements: a text with several of them is markup.
+_HTML_TAG = re.compile(
+    r"<(?:html|head|body|meta|title|link|script|style|div|p|table|tr|td|article|section|span|"
+    r"br|h[1-6]|ul|ol|li|font|center|form|img|iframe|a)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+#: Opening tags before the markup that no HTML page starts with: a corpus's
+#: wrapper element (``<text id="URL" title="..." encoding="gb2312">``,
+#: ``<doc ...>``). Only at the very start, only an element no HTML knows.
+_WRAPPER_TAG = re.compile(r"\A\s*<(?P<name>[A-Za-z][\w:-]*)\b[^>]*>[ \t]*\r?\n?")
+
+#: Elements of HTML (and of the SVG/MathML a page may hold): a leading tag
+#: among these is markup, not a wrapper.
+_HTML_ELEMENTS = frozenset(
+    (
+        "a",
+        "abbr",
+        "address",
+        "area",
+        "article",
+        "aside",
+        "audio",
+        "b",
+        "base",
+        "bdi",
+        "bdo",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "button",
+        "canvas",
+        "caption",
+        "center",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "data",
+        "datalist",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "font",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "i",
+        "iframe",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "map",
+        "mark",
+        "menu",
+        "meta",
+        "meter",
+        "nav",
+        "noscript",
+        "object",
+        "ol",
+        "optgroup",
+        "option",
+        "output",
+        "p",
+        "param",
+        "picture",
+        "pre",
+        "progress",
+        "q",
+        "rp",
+        "rt",
+        "ruby",
+        "s",
+        "samp",
+        "script",
+        "section",
+        "select",
+        "small",
+        "source",
+        "span",
+        "strike",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "svg",
+        "table",
+        "tbody",
+        "td",
+        "template",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "title",
+        "tr",
+        "track",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "video",
+        "wbr",
+        "marquee",
+        "nobr",
+        "noframes",
+    )
+)
+
+#: Structural tags in the first kilobytes that make a document HTML when
+#: nothing says so (no ``<html>``, ``<head>`` or ``<body>``): a page
+#: fragment. Plain texts of the corpus quote at most an inline tag or two.
+MIN_HTML_TAGS = 3
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 #: Longest front matter read: Jekyll headers are a dozen lines.
@@ -78,10 +234,45 @@ def clean_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def strip_leading_junk(text: str) -> str:
+    """``text`` without what stands before its markup.
+
+    A document may carry a corpus wrapper line, a comment, a BOM, a script
+    or a server notice before ``<html>``: when an ``<!doctype html>``,
+    ``<html>``, ``<head>`` or ``<body>`` tag stands in the first kilobytes,
+    what precedes it is cut; otherwise a leading element no HTML knows (a
+    wrapper such as ``<text id=... encoding=...>``) is. Nothing of that is
+    ever read as the page's text.
+
+    >>> strip_leading_junk('<text id="u" encoding="gbk">\\n<html><body>x</body></html>')
+    '<html><body>x</body></html>'
+    >>> strip_leading_junk('<doc id="1">\\n<table><tr><td>x</td></tr></table>')
+    '<table><tr><td>x</td></tr></table>'
+    >>> strip_leading_junk('标题\\n<p>正文</p>')
+    '标题\\n<p>正文</p>'
+    """
+    start = _DOCUMENT_START.search(text, 0, SNIFF_CHARS)
+    if start is not None:
+        if start.start():
+            logger.debug("documents: %d characters before the markup cut", start.start())
+        return text[start.start() :]
+    wrapper = _WRAPPER_TAG.match(text)
+    if wrapper is not None and wrapper.group("name").lower() not in _HTML_ELEMENTS:
+        return text[wrapper.end() :]
+    return text
+
+
 def looks_like_html(text: str, content_type: str | None = None) -> bool:
-    """Whether a document is an HTML page: by its start, or a text/html header with tags."""
-    head = text[:SNIFF_CHARS]
-    if _HTML_START.match(head):
+    """Whether a document is an HTML page, by the evidence of its first kilobytes.
+
+    Its start (after comments), an ``<html>``/``<head>``/``<body>`` tag or
+    a doctype anywhere in the first kilobytes, several structural tags, or
+    a text/html ``Content-Type`` and one tag.
+    """
+    head = strip_leading_junk(text[: SNIFF_CHARS * 2])[:SNIFF_CHARS]
+    if _HTML_START.match(head) or _DOCUMENT_START.search(head):
+        return True
+    if len(list(islice(_HTML_TAG.finditer(head), MIN_HTML_TAGS))) >= MIN_HTML_TAGS:
         return True
     return bool(content_type and "html" in content_type.lower() and _HTML_IN_BODY.search(head))
 
@@ -180,6 +371,31 @@ def _inline_markdown(line: str) -> str:
     return _MD_LINK.sub(r'<a href="\g<url>">\g<text></a>', line)
 
 
+def drop_element(element: etree._Element) -> None:
+    """Remove ``element`` from its tree, keeping its tail text where it stood.
+
+    The one way the page stages remove an element (site rules' ``drop``
+    selectors, quote widgets): the text after an element belongs to its
+    parent, and dropping it with the element would lose a sentence's end.
+
+    >>> root = parse_html("<p>甲<span>乙</span>丙</p>")
+    >>> drop_element(root.find(".//span")); "".join(root.itertext())
+    '甲丙'
+    """
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    element.tail = None
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
 _PARSERS = threading.local()
 
 
@@ -256,9 +472,24 @@ def read(text: str, content_type: str | None = None, markdown: bool = False) -> 
             root = _parse_flattened(body).root
         return Document("post", root=root, front_matter=fields)
     if looks_like_html(text, content_type):
+        text = strip_leading_junk(text)
         try:
             return Document("html", root=parse_html(text))
         except TooDeep:
             return _parse_flattened(text)
     lines = tuple(fold_spaces(line) for line in text.splitlines())
     return Document("text", lines=tuple(line for line in lines if line))
+
+
+def read_served(text: str, content_type: str | None, url: str) -> Document:
+    """The document a server sent: ``read`` with Markdown known by its
+    media type or extension; ``EmptyDocument`` when nothing can be read."""
+    markdown = "markdown" in (content_type or "") or urlsplit(url).path.endswith(
+        (".md", ".markdown")
+    )
+    document = read(text, content_type, markdown)
+    if document.root is None and document.kind != "text":
+        raise EmptyDocument("no markup could be parsed")
+    if document.kind == "text" and not document.lines:
+        raise EmptyDocument("no text once decoded")
+    return document

@@ -20,112 +20,40 @@ page's size and never recurses, so hostile nesting cannot exhaust the stack.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
 
-from cleaning.page.furniture import FURNITURE_TAGS, fold_spaces, is_boilerplate_element
-
-#: Elements that end a run of text: a new block starts after them.
-BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "br",
-        "caption",
-        "center",
-        "dd",
-        "details",
-        "dir",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "html",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
+from cleaning.errors import EmptyDocument, NotAnArticle
+from cleaning.page.documents import Document, drop_element
+from cleaning.page.furniture import (
+    EDGE_LINK_SHARE,
+    EdgeLine,
+    fold_spaces,
+    is_boilerplate_element,
+    is_caption_element,
+    is_inline_junk,
+    trim_edges,
 )
-
-#: Elements that can hold an article: the candidates for its container.
-CONTAINER_TAGS = frozenset(
-    [
-        "article",
-        "blockquote",
-        "body",
-        "center",
-        "dd",
-        "div",
-        "form",
-        "main",
-        "section",
-        "td",
-        "tbody",
-        "table",
-    ]
+from cleaning.page.sites import SiteRules
+from cleaning.page.vocab import (
+    BLOCK_TAGS,
+    CAPTION_TAGS,
+    CONTAINER_TAGS,
+    FURNITURE_TAGS,
+    HEADING_TAGS,
+    LIST_ITEM_TAGS,
+    SKIP_TAGS,
 )
-
-#: Elements whose content is never text of the page (scripts, controls, media).
-SKIP_TAGS = frozenset(
-    [
-        "audio",
-        "button",
-        "canvas",
-        "embed",
-        "head",
-        "iframe",
-        "input",
-        "map",
-        "noscript",
-        "object",
-        "option",
-        "script",
-        "select",
-        "style",
-        "svg",
-        "template",
-        "textarea",
-        "title",
-        "video",
-    ]
-)
-
-#: Heading elements: kept in the body when inside the container, used for titles.
-HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 
 #: Punctuation of Chinese (and mixed) prose: a block with it reads as sentences.
 _PROSE_PUNCT = re.compile(r"[，。！？；、“”：,.!?;]")
+
+#: A line of verse or a short sentence: it ends with clause punctuation.
+_CLAUSE_END = re.compile(r"[，。！？；]\s*$")
 
 #: Shortest block, in characters not in links, that counts as prose even
 #: without punctuation (a paragraph of an article with none is rare; nav
@@ -136,12 +64,23 @@ PROSE_MIN_CHARS = 40
 #: below it are labels such as ``来源：新华社`` or ``2022年2月22日``.
 PUNCT_MIN_CHARS = 12
 
+#: Shortest line of verse (``深夜看书须尽欢，``, five- and seven-character
+#: lines with their punctuation) that counts as prose: a poem's lines are
+#: its article. Labels (``注释：``) are shorter or end otherwise.
+VERSE_MIN_CHARS = 5
+
 #: A block whose link text is at least this share is navigation, not prose
 #: (trafilatura and justext use 0.3-0.5 for the same test).
 MAX_PROSE_LINK_SHARE = 0.3
 
 #: Weight a container gets from prose one and two levels further down.
 PARENT_DECAY = (1.0, 0.5, 0.25)
+
+#: Link text counts against the containers holding it, at this weight per
+#: character: a stream of teasers (headline links and summaries) loses to
+#: a short article beside it (dev pages: a one-paragraph wire item beside
+#: a 20-item "more news" stream).
+LINK_PENALTY = 0.5
 
 #: The container grows to its parent when the parent holds at least this
 #: many times its prose (the rest of an article split over siblings) ...
@@ -150,8 +89,10 @@ GROW_PROSE_RATIO = 1.4
 #: ... and the parent's text is at most this share links (not a page wrapper).
 GROW_MAX_LINK_SHARE = 0.25
 
-#: List items holding a block (its prose weighs ``LIST_ITEM_WEIGHT``).
-LIST_ITEM_TAGS = frozenset(("li", "dd", "dt"))
+#: ... and what the parent adds is at least this share prose (by weight):
+#: a teaser stream of headlines and weightless summaries is not the rest of
+#: an article (dev pages: a wire item beside a "more news" stream).
+GROW_MIN_PROSE_SHARE = 0.3
 
 #: Weight of prose in list items: a sidebar or listing of eight one-line
 #: summaries must not outweigh a two-paragraph article (tests/pages/ and
@@ -168,16 +109,49 @@ ANCHOR_BOOST = 3.0
 #: How far up a block's prose is counted for the grow test (levels).
 MAX_PROSE_LEVELS = 40
 
+#: An element marked furniture by its class (``breadcrumb``, ``nav-wrap``)
+#: that holds the page's first paragraph and at least this share of its
+#: prose is a misnamed page wrapper, not furniture: an unclosed
+#: ``<div class="breadcrumb">`` holds the whole article on some CMS
+#: templates (a comment list after the article, however long, does not
+#: hold its first paragraph).
+WRAPPER_PROSE_SHARE = 0.5
+
+#: Levels of parents inside which the container takes in its earlier
+#: siblings' text (a poem's lines two levels away from its notes).
+MERGE_LEVELS = 3
+
+#: Longest block, in characters, passed over when the container takes in
+#: its siblings' text (a heading, an info line, ``注释：``): a longer block
+#: that is not prose ends the merge.
+MERGE_PASS_CHARS = 40
+
+#: A link-only line of headline length: a listing's or a teaser's headline.
+HEADLINE_MIN_CHARS = 8
+HEADLINE_LINK_SHARE = 0.9
+
+#: A listing page: at least this many headlines inside the chosen container,
+#: making at least this share of its lines, with more headline text than
+#: prose (an article with a related list or an in-body ad box stays under).
+LISTING_MIN_HEADLINES = 5
+LISTING_HEADLINE_SHARE = 0.4
+
+#: Shortest paragraph collapsed when it repeats: an article printed twice
+#: in one page (a print or mobile copy) is returned once; short refrains of
+#: a poem or a song repeat by design and stay.
+REPEAT_MIN_CHARS = 30
+
 
 class Block(NamedTuple):
     """One paragraph-like run of text of a document.
 
     ``tag`` is the element that holds it (``line`` for plain text), ``links``
     the characters inside ``<a href>``, ``href`` the block's first link,
-    ``furniture`` whether it lies inside page furniture (nav, share bar...),
-    ``index`` its position among the page's blocks, ``listed`` whether it
-    lies in a list item (``li``, ``dd``, ``dt``). A named tuple: pages
-    have hundreds of blocks and this is the extractor's hot path.
+    ``furniture`` whether it lies inside page furniture (nav, share bar,
+    photo caption, player...), ``index`` its position among the page's
+    blocks, ``listed`` whether it lies in a list item (``li``, ``dd``,
+    ``dt``). A named tuple: pages have hundreds of blocks and this is the
+    extractor's hot path.
     """
 
     text: str
@@ -185,7 +159,7 @@ class Block(NamedTuple):
     links: int = 0
     href: str | None = None
     furniture: bool = False
-    index: int = 0
+    index: int = 0  # type: ignore[assignment]  # shadows tuple.index, as the stages read it
     listed: bool = False
 
     @property
@@ -196,23 +170,38 @@ class Block(NamedTuple):
     def heading(self) -> bool:
         return self.tag in HEADING_TAGS
 
+    @property
+    def headline(self) -> bool:
+        """A link-only line of headline length (a listing's or teaser's headline)."""
+        return len(self.text) >= HEADLINE_MIN_CHARS and self.link_share >= HEADLINE_LINK_SHARE
+
     def is_prose(self) -> bool:
         """Reads like article text: long enough, little link text, punctuation."""
-        own = len(self.text) - self.links
-        if self.furniture or self.link_share > MAX_PROSE_LINK_SHARE:
-            return False
-        if own >= PROSE_MIN_CHARS:
-            return True
-        return own >= PUNCT_MIN_CHARS and _PROSE_PUNCT.search(self.text) is not None
+        return not self.furniture and _reads_as_prose(self)
+
+
+def _reads_as_prose(block: Block) -> bool:
+    own = len(block.text) - block.links
+    if block.link_share > MAX_PROSE_LINK_SHARE:
+        return False
+    if own >= PROSE_MIN_CHARS:
+        return True
+    if own >= PUNCT_MIN_CHARS and _PROSE_PUNCT.search(block.text) is not None:
+        return True
+    return own >= VERSE_MIN_CHARS and _CLAUSE_END.search(block.text) is not None
 
 
 @dataclass(slots=True)
 class Linearised:
-    """A page's blocks in document order, and where each container's blocks lie."""
+    """A page's blocks in document order, and where each container's blocks lie.
+
+    ``items[i]`` is the innermost list item holding block ``i`` (or None).
+    """
 
     blocks: list[Block]
     owners: list[etree._Element]
     spans: dict[etree._Element, tuple[int, int]]
+    items: list[etree._Element | None]
 
 
 def linearise(root: etree._Element) -> Linearised:
@@ -220,34 +209,36 @@ def linearise(root: etree._Element) -> Linearised:
 
     ``owners[i]`` is the innermost block-level element holding block ``i``;
     ``spans[element]`` is the range of block indexes a container element
-    holds, so that its text is a slice.
+    holds, so that its text is a slice. Blocks inside furniture elements
+    and photo captions are marked ``furniture``, except under an element
+    that holds most of the page's prose (a misnamed wrapper).
     """
     blocks: list[Block] = []
     owners: list[etree._Element] = []
+    items: list[etree._Element | None] = []
     spans: dict[etree._Element, tuple[int, int]] = {}
     pieces: list[str] = []
     link_chars = 0
     first_href: list[str] = []
     block_stack: list[etree._Element] = [root]
-    furniture_depth = 0
+    item_stack: list[etree._Element] = []
     link_depth = 0
-    list_depth = 0
-    furniture_elements: list[etree._Element] = []
+    furniture_elements: list[tuple[etree._Element, int]] = []
+    furniture_spans: list[tuple[int, int]] = []
     starts: dict[etree._Element, int] = {}
 
     def flush(owner: etree._Element) -> None:
         nonlocal link_chars
         if pieces:
-            raw = "".join(pieces)
-            text = fold_spaces(raw) if not raw.isspace() else ""
+            text = " ".join("".join(pieces).split())  # fold_spaces, inlined: the hot path
             if text:
                 links = min(len(text), link_chars)
                 tag = owner.tag if isinstance(owner.tag, str) else "div"
                 href = first_href[0] if first_href else None
-                blocks.append(
-                    Block(text, tag, links, href, furniture_depth > 0, len(blocks), list_depth > 0)
-                )
+                item = item_stack[-1] if item_stack else None
+                blocks.append(Block(text, tag, links, href, False, len(blocks), item is not None))
                 owners.append(owner)
+                items.append(item)
             pieces.clear()
             first_href.clear()
         link_chars = 0
@@ -259,6 +250,10 @@ def linearise(root: etree._Element) -> Linearised:
             if link_depth:
                 link_chars += len(text.strip())
 
+    links_open: list[etree._Element] = []
+    plain_tags = _PLAIN_TAGS
+    skip_tags, block_tags, container_tags = SKIP_TAGS, BLOCK_TAGS, CONTAINER_TAGS
+    list_item_tags, marked_tags, marked = LIST_ITEM_TAGS, _MARKED_TAGS, _is_furniture_element
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag
@@ -267,52 +262,105 @@ def linearise(root: etree._Element) -> Linearised:
                 add(element.tail)
             continue
         if event == "start":
-            if tag in SKIP_TAGS:
+            if tag in skip_tags:
                 walker.skip_subtree()
                 continue
-            if tag in BLOCK_TAGS:
-                flush(block_stack[-1])
+            if tag in block_tags:
+                if pieces:
+                    flush(block_stack[-1])
                 block_stack.append(element)
-                if tag in CONTAINER_TAGS:
+                if tag in container_tags:
                     starts[element] = len(blocks)
-                elif tag in LIST_ITEM_TAGS:
-                    list_depth += 1
-            get = element.get
-            css_class, element_id = get("class"), get("id")
-            if (
-                (css_class or element_id or tag in FURNITURE_TAGS)
-                and element is not root
-                and is_boilerplate_element(tag, css_class, element_id)
-            ):
-                furniture_depth += 1
-                furniture_elements.append(element)
+                elif tag in list_item_tags:
+                    item_stack.append(element)
             if tag == "a":
-                href = get("href")
+                href = element.get("href")
                 if href is not None:
                     link_depth += 1
                     first_href.append(href)
+                    links_open.append(element)
+            if tag not in plain_tags:
+                get = element.get
+                css_class, element_id = get("class"), get("id")
+                if (
+                    (css_class or element_id or tag in marked_tags)
+                    and element is not root
+                    and marked(tag, css_class, element_id)
+                ):
+                    furniture_elements.append((element, len(blocks)))
             if element.text:
                 add(element.text)
         else:
-            if tag in SKIP_TAGS:
+            if tag in skip_tags:
                 add(element.tail)
                 continue
-            if tag == "a" and element.get("href") is not None:
+            if links_open and links_open[-1] is element:
+                links_open.pop()
                 link_depth -= 1
-            if tag in BLOCK_TAGS:
-                flush(element)
+            if tag in block_tags:
+                if pieces:
+                    flush(element)
                 block_stack.pop()
                 if element in starts:
                     spans[element] = (starts.pop(element), len(blocks))
-                elif tag in LIST_ITEM_TAGS:
-                    list_depth -= 1
-            if furniture_elements and furniture_elements[-1] is element:
-                furniture_elements.pop()
-                furniture_depth -= 1
+                elif item_stack and item_stack[-1] is element:
+                    item_stack.pop()
+            if furniture_elements and furniture_elements[-1][0] is element:
+                furniture_spans.append((furniture_elements.pop()[1], len(blocks)))
             if element.tail:
                 add(element.tail)
     flush(block_stack[-1])
-    return Linearised(blocks, owners, spans)
+    if furniture_spans:
+        blocks = _mark_furniture(blocks, furniture_spans)
+    return Linearised(blocks, owners, spans, items)
+
+
+#: Inline formatting and void elements whose class or id is never read:
+#: templates mark furniture on containers, links and spans, not on these.
+_PLAIN_TAGS = frozenset(
+    ("br", "img", "b", "strong", "em", "i", "u", "font", "wbr", "hr", "sup", "sub", "small")
+)
+
+#: Tags that mark an element furniture or a caption without a class or id.
+_MARKED_TAGS = FURNITURE_TAGS | CAPTION_TAGS
+
+
+@lru_cache(maxsize=16384)
+def _is_furniture_element(tag: str, css_class: str | None, element_id: str | None) -> bool:
+    """Furniture or a photo caption, by tag and class/id (cached: templates repeat them)."""
+    return is_boilerplate_element(tag, css_class, element_id) or is_caption_element(
+        tag, css_class, element_id
+    )
+
+
+def _mark_furniture(blocks: list[Block], furniture_spans: list[tuple[int, int]]) -> list[Block]:
+    """``blocks`` with ``furniture`` set inside furniture spans that are not page wrappers."""
+    first = next(
+        (
+            i
+            for i, b in enumerate(blocks)
+            if len(b.text) - b.links >= PROSE_MIN_CHARS and b.link_share <= MAX_PROSE_LINK_SHARE
+        ),
+        -1,
+    )
+    prose: list[int] | None = None  # computed only if a span holds the first paragraph
+    covered = [0] * (len(blocks) + 1)
+    for start, end in furniture_spans:
+        if end <= start:
+            continue
+        if start <= first < end:
+            if prose is None:
+                prose = [len(b.text) - b.links if _reads_as_prose(b) else 0 for b in blocks]
+            if sum(prose[start:end]) >= WRAPPER_PROSE_SHARE * sum(prose):
+                continue
+        covered[start] += 1
+        covered[end] -= 1
+    depth = 0
+    marked = []
+    for block, change in zip(blocks, covered, strict=False):
+        depth += change
+        marked.append(block._replace(furniture=True) if depth > 0 else block)
+    return marked
 
 
 def _container_of(element: etree._Element) -> etree._Element | None:
@@ -321,6 +369,11 @@ def _container_of(element: etree._Element) -> etree._Element | None:
     while node is not None and (not isinstance(node.tag, str) or node.tag not in CONTAINER_TAGS):
         node = node.getparent()
     return node
+
+
+def _parent_container(element: etree._Element) -> etree._Element | None:
+    parent = element.getparent()
+    return _container_of(parent) if parent is not None else None
 
 
 def _link_share(blocks: Sequence[Block]) -> float:
@@ -334,12 +387,31 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
     ``anchor`` is the index of the block holding the page's title, if known:
     prose right after it weighs more, so that a short article is not
     outweighed by a sidebar of summaries. Prose in list items weighs less:
-    it is the summaries of a listing or a sidebar more often than an article.
+    it is the summaries of a listing or a sidebar more often than an
+    article, and a list item that holds a headline link is a teaser whose
+    summary weighs nothing. Link text outside furniture counts against the
+    containers that hold it.
     """
+    teasers = {
+        item
+        for block, item in zip(page.blocks, page.items, strict=True)
+        if item is not None and block.headline
+    }
     score: dict[etree._Element, float] = {}
     prose: dict[etree._Element, float] = {}
-    for block, owner in zip(page.blocks, page.owners, strict=True):
+    for block, owner, item in zip(page.blocks, page.owners, page.items, strict=True):
+        if block.furniture:
+            continue
         if not block.is_prose():
+            if block.link_share > MAX_PROSE_LINK_SHARE:
+                node = _container_of(owner)
+                for decay in PARENT_DECAY:
+                    if node is None:
+                        break
+                    score[node] = score.get(node, 0.0) - block.links * LINK_PENALTY * decay
+                    node = _parent_container(node)
+            continue
+        if item is not None and item in teasers:
             continue
         weight: float = len(block.text) - block.links
         if block.listed:
@@ -352,14 +424,14 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
             if level < len(PARENT_DECAY):
                 score[node] = score.get(node, 0.0) + weight * PARENT_DECAY[level]
             prose[node] = prose.get(node, 0) + weight
-            node = _container_of(node.getparent()) if node.getparent() is not None else None
+            node = _parent_container(node)
             level += 1
-    if not score:
+    candidates = [node for node in prose if score.get(node, 0.0) > 0]
+    if not candidates:
         return None
-    best = max(score, key=score.__getitem__)
+    best = max(candidates, key=score.__getitem__)
     while True:
-        parent = best.getparent()
-        parent = _container_of(parent) if parent is not None else None
+        parent = _parent_container(best)
         if parent is None or parent not in page.spans:
             break
         if prose.get(parent, 0) < prose[best] * GROW_PROSE_RATIO:
@@ -367,10 +439,245 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
         start, end = page.spans[parent]
         if _link_share(page.blocks[start:end]) > GROW_MAX_LINK_SHARE:
             break
+        if not _gains_prose(page, best, parent, prose):
+            break
         best = parent
     return best
+
+
+def _gains_prose(
+    page: Linearised,
+    best: etree._Element,
+    parent: etree._Element,
+    prose: dict[etree._Element, float],
+) -> bool:
+    """Whether what ``parent`` adds to ``best`` is mostly article text.
+
+    The text the parent holds beyond ``best`` (furniture aside) must be at
+    least ``GROW_MIN_PROSE_SHARE`` weighed prose: a teaser stream beside a
+    short article adds much text and no prose.
+    """
+    start, end = page.spans[parent]
+    inner = page.spans.get(best, (start, start))
+    added = sum(
+        len(b.text)
+        for b in page.blocks[start:end]
+        if not b.furniture and not inner[0] <= b.index < inner[1]
+    )
+    gained = prose.get(parent, 0.0) - prose.get(best, 0.0)
+    return added == 0 or gained >= GROW_MIN_PROSE_SHARE * added
 
 
 def container_blocks(page: Linearised, container: etree._Element) -> tuple[int, int]:
     """The range of block indexes inside ``container``."""
     return page.spans.get(container, (0, len(page.blocks)))
+
+
+def article_span(
+    page: Linearised, container: etree._Element, head_titles: Sequence[str | None] = ()
+) -> tuple[int, int]:
+    """The container's blocks, with the article text its earlier siblings hold.
+
+    An article is often split over sibling elements of one parent: a lead
+    (``chapo``, ``summary``) before the body's ``<div>``, a poem's lines
+    before its notes. Walking back from the container inside its parent,
+    prose blocks are taken in, short labels, headings and furniture passed
+    over, and the walk stops at link lists, list items and longer non-prose
+    blocks or the headline. Later siblings are not taken in: after an article come the
+    site's own blurbs and disclaimers, and an article split after its start
+    is the grow step's case (``choose_container``). A container right under
+    the page's ``<body>`` takes nothing in.
+    """
+    start, end = container_blocks(page, container)
+    blocks = page.blocks
+    full = "|".join(_fold(t) for t in head_titles)
+    node = container
+    for _ in range(MERGE_LEVELS):
+        parent = _parent_container(node)
+        if parent is None or parent.tag == "body" or parent not in page.spans:
+            break
+        low = page.spans[parent][0]
+        index = start - 1
+        while index >= low:
+            verdict = _merge_verdict(blocks[index], full)
+            if verdict is None:
+                return start, end
+            if verdict:
+                start = index
+            index -= 1
+        node = parent
+    return start, end
+
+
+def _merge_verdict(block: Block, head_title: str) -> bool | None:
+    """True: take the block in; False: pass over it; None: stop the merge.
+
+    The merge stops at the headline (a heading, or a line the page's
+    ``<title>`` holds): an article starts below it.
+    """
+    if block.furniture:
+        return False
+    if block.heading:
+        return None
+    folded = _fold(block.text)
+    if len(folded) >= MIN_ANCHOR_CHARS and folded in head_title:
+        return None
+    if block.listed or block.link_share > MAX_PROSE_LINK_SHARE:
+        return None
+    if block.is_prose():
+        return True
+    return False if len(block.text) <= MERGE_PASS_CHARS else None
+
+
+def check_listing(blocks: Sequence[Block]) -> str | None:
+    """Why the container is a list of headlines rather than an article, or None."""
+    headlines = [b for b in blocks if b.headline]
+    if len(headlines) < LISTING_MIN_HEADLINES:
+        return None
+    if len(headlines) < LISTING_HEADLINE_SHARE * len(blocks):
+        return None
+    prose = sum(len(b.text) - b.links for b in blocks if b.is_prose() and not b.listed)
+    if prose > sum(b.links for b in headlines):
+        return None
+    return f"a listing page: {len(headlines)} headlines in {len(blocks)} lines"
+
+
+def collapse_repeats(blocks: Sequence[Block]) -> list[Block]:
+    """``blocks`` without the second copy of an article printed twice.
+
+    A paragraph of ``REPEAT_MIN_CHARS`` or more seen before goes when a
+    neighbour of it is a repeat too: a print or mobile copy repeats the
+    article's run of paragraphs, where an editor's slip repeats one alone
+    (and a reader sees it twice).
+    """
+    seen: set[str] = set()
+    repeated = []
+    for block in blocks:
+        key = block.text.replace(" ", "")
+        repeated.append(len(key) >= REPEAT_MIN_CHARS and key in seen)
+        seen.add(key)
+    kept = []
+    for index, block in enumerate(blocks):
+        if repeated[index] and (
+            (index > 0 and repeated[index - 1]) or (index + 1 < len(blocks) and repeated[index + 1])
+        ):
+            continue
+        kept.append(block)
+    return kept
+
+
+#: Shortest heading taken for the title's anchor (shorter is a section name).
+MIN_ANCHOR_CHARS = 4
+
+
+class PageBlocks(NamedTuple):
+    """A document's blocks and the range of them the article's container holds."""
+
+    blocks: tuple[Block, ...]
+    span: tuple[int, int]
+
+
+def page_blocks(
+    document: Document, site: SiteRules | None, head_titles: Sequence[str | None] = ()
+) -> PageBlocks:
+    """The document as blocks, and where its article lies among them.
+
+    A text document is its lines. An HTML page loses its site rule's
+    ``drop`` elements; the site rule's ``body`` element is the container
+    when it matches; a post is all article; otherwise the generic
+    extractor chooses the container (``choose_container``) and takes in the
+    article text of its siblings (``article_span``). ``head_titles`` are
+    the page's ``<title>`` and ``og:title``, which anchor the search.
+    Raises ``EmptyDocument`` for a page with no text and ``NotAnArticle``
+    for one with no prose.
+    """
+    if document.kind == "text":
+        blocks = tuple(Block(line, index=i) for i, line in enumerate(document.lines))
+        return PageBlocks(blocks, (0, len(blocks)))
+    root = document.root
+    assert root is not None
+    body = root.find("body")
+    if body is None:
+        body = root
+    if site is not None:
+        for element in site.select("drop", root):
+            drop_element(element)
+        chosen = site.select("body", root)
+        if chosen:
+            linear = linearise(chosen[0])
+            return PageBlocks(tuple(linear.blocks), (0, len(linear.blocks)))
+    linear = linearise(body)
+    if document.kind == "post":
+        return PageBlocks(tuple(linear.blocks), (0, len(linear.blocks)))
+    container = choose_container(linear, title_anchor(linear.blocks, head_titles))
+    if container is None:
+        if not any(b.text for b in linear.blocks):
+            raise EmptyDocument("the page has no text")
+        raise NotAnArticle("no prose on the page: navigation or an empty page")
+    return PageBlocks(tuple(linear.blocks), article_span(linear, container, head_titles))
+
+
+def title_anchor(blocks: Sequence[Block], head_titles: Sequence[str | None]) -> int | None:
+    """Index of the first heading whose text the page's ``<title>`` holds."""
+    full = "|".join(_fold(t) for t in head_titles)
+    for block in blocks:
+        if block.heading and not block.furniture:
+            text = _fold(block.text)
+            if len(text) >= MIN_ANCHOR_CHARS and text in full:
+                return block.index
+    return None
+
+
+def _fold(text: str | None) -> str:
+    return fold_spaces(text or "").replace(" ", "")
+
+
+class ArticleBody(NamedTuple):
+    """The article's paragraphs, and what was cut above and below them."""
+
+    body: tuple[str, ...]
+    above: tuple[str, ...]
+    below: tuple[Block, ...]
+
+
+def article_body(
+    blocks: Sequence[Block],
+    span: tuple[int, int],
+    title_index: int | None,
+    title: str | None,
+    is_meta: Callable[[str], bool],
+    markup: bool = True,
+) -> ArticleBody:
+    """The paragraphs of the article in ``blocks[span]``.
+
+    What stands above the title is cut; furniture is cut from both edges
+    (``furniture.trim_edges``); inside, blocks in furniture elements, link
+    lists and lines that are never the article (``furniture.is_inline_junk``:
+    captions, bylines, ad labels, ``原标题``, controls) go, and a paragraph
+    printed twice is kept once. ``markup`` is False for a plain-text
+    document, whose short lines at the top are kept. Raises
+    ``NotAnArticle`` for a list of headlines.
+    """
+    start, end = span
+    if title_index is not None and start <= title_index < end:
+        above_title = [b.text for b in blocks[start:title_index]]
+        start = title_index + 1
+    else:
+        above_title = []
+    inner = blocks[start:end]
+    lines = [b.text for b in inner]
+    edges = [EdgeLine(b.text, b.link_share, b.furniture, b.heading) for b in inner]
+    first, last = trim_edges(edges, is_meta, title, markup)
+    listing = check_listing(inner[first:last])
+    if listing:
+        raise NotAnArticle(listing)
+    kept = [
+        b
+        for b in inner[first:last]
+        if not b.furniture and b.link_share < EDGE_LINK_SHARE and not is_inline_junk(b.text)
+    ]
+    return ArticleBody(
+        body=tuple(b.text for b in collapse_repeats(kept)),
+        above=(*above_title, *lines[:first]),
+        below=tuple(inner[last:]),
+    )

@@ -244,6 +244,8 @@ def is_metadata_line(line: str) -> bool:
     True
     >>> is_metadata_line("2022年2月17日，晋中市召开座谈会，听取各方意见建议。")
     False
+    >>> is_metadata_line("tags: 新华财经新闻")
+    True
     """
     if len(line) > 100:
         return False
@@ -256,7 +258,9 @@ def is_metadata_line(line: str) -> bool:
     if found:
         rest = (view[: found.start()] + " " + view[found.end() :]).strip()
         return len(rest) <= 60 and not re.search(r"[，,]", rest)
-    return bool(re.match(r"^\s*(?:作者|记者|编辑|责任编辑|通讯员|摄影|供稿)\s*[:：]", view))
+    # A label line: bylines, and the tag line blogs and portals end a post with.
+    labels = r"作者|记者|编辑|责任编辑|通讯员|摄影|供稿|标签|关键词|tags?"
+    return bool(re.match(rf"^\s*(?:{labels})\s*[:：]", view, re.IGNORECASE))
 
 
 def original_url_of(text: str, href: str | None) -> str | None:

@@ -5,13 +5,14 @@ state; ``PAGE_STAGES`` is the order (DESIGN.md, "cleaning/: stages over one
 record"):
 
 1. ``decode``: bytes to text, the evidence in order (``charset``);
-2. ``read``: the reader by document kind, one HTML parse (``readers``);
+2. ``read``: the reader by document kind, one HTML parse (``documents``);
 3. ``stocks``: quote widgets unwrapped, their codes kept (``stocklinks``);
 4. ``blocks``: site-rule furniture dropped, the page linearised into blocks
    and the article's container chosen by site rule or by the generic
-   extractor (``sites``, ``extract``);
+   extractor (``extract.page_blocks``);
 5. ``title``: the title, from front matter, site rule, head or headings;
-6. ``edges``: furniture cut from both edges of the body (``boilerplate``);
+6. ``edges``: furniture cut from both edges of the body, captions, bylines
+   and ad labels from inside it (``extract.article_body``, ``furniture``);
 7. ``metadata``: time, source, author, category, tags, original URL from
    the head, the front matter and the lines cut at the edges (``metadata``);
 8. ``repair``: ``repair_text`` on the title, body and names.
@@ -25,11 +26,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
-from lxml import etree
-
-from cleaning.errors import EmptyDocument, NotAnArticle
+from cleaning.errors import NotAnArticle
 from cleaning.page import documents, extract, furniture, metadata, stocklinks
 from cleaning.page.decode import Decoded, decode
 from cleaning.page.sites import SiteRules
@@ -40,24 +38,6 @@ from cleaning.text.repair import repair_text_explained
 #: navigation, an error page or a stub (the shortest article of the sample
 #: sites has 160; navigation-only pages keep under 20 after trimming).
 MIN_BODY_CHARS = 20
-
-#: A listing page: at least this many link-only lines of headline length
-#: inside the chosen container ...
-LISTING_MIN_HEADLINES = 5
-
-#: ... making at least this share of its lines (an article with a short
-#: related list at its foot stays well under; listings of the sample sites
-#: with one-line summaries are at 0.5).
-LISTING_HEADLINE_SHARE = 0.4
-
-#: Headline length, in characters, of a link-only line on a listing page.
-HEADLINE_MIN_CHARS = 8
-
-#: Link share of a headline line: all link, but for a date or a bullet.
-HEADLINE_LINK_SHARE = 0.9
-
-#: Shortest heading taken for the title's anchor (shorter is a section name).
-MIN_ANCHOR_CHARS = 4
 
 #: Longest first line of a plain-text document taken as its title: longer
 #: is a paragraph (the seeds' titles are 13-16 characters, headlines of the
@@ -123,15 +103,9 @@ def decode_stage(page: Page) -> Page:
 
 
 def read_stage(page: Page) -> Page:
-    """The reader by kind; the head's metadata for HTML pages."""
+    """The reader by kind (``documents.read_served``); the head's metadata for HTML pages."""
     assert page.decoded is not None
-    media = content_type(page.headers)
-    markdown = "markdown" in (media or "") or urlsplit(page.url).path.endswith((".md", ".markdown"))
-    document = documents.read(page.decoded.text, media, markdown)
-    if document.root is None and document.kind != "text":
-        raise EmptyDocument("no markup could be parsed")
-    if document.kind == "text" and not document.lines:
-        raise EmptyDocument("no text once decoded")
+    document = documents.read_served(page.decoded.text, content_type(page.headers), page.url)
     head = metadata.head_meta(document.root) if document.kind == "html" else metadata.HeadMeta()
     return page.replace(document=document, head=head)
 
@@ -144,63 +118,12 @@ def stocks_stage(page: Page) -> Page:
     return page.replace(stocks=stocklinks.unwrap_stock_links(root))
 
 
-def _drop(elements: list[etree._Element]) -> None:
-    for element in elements:
-        parent = element.getparent()
-        if parent is not None:
-            tail = element.tail
-            element.tail = None
-            parent.remove(element)
-            if tail and tail.strip():
-                previous = element.getprevious()
-                if previous is not None:
-                    previous.tail = (previous.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
-
-
 def blocks_stage(page: Page) -> Page:
     """The page as blocks and the range of the article's container among them."""
-    document = page.document
-    assert document is not None
-    if document.kind == "text":
-        blocks = tuple(extract.Block(line, index=i) for i, line in enumerate(document.lines))
-        return page.replace(blocks=blocks, span=(0, len(blocks)))
-    root = document.root
-    assert root is not None
-    body = root.find("body")
-    if body is None:
-        body = root
-    container = None
-    if page.site is not None:
-        _drop(page.site.select("drop", root))
-        chosen = page.site.select("body", root)
-        container = chosen[0] if chosen else None
-    if container is not None:
-        linear = extract.linearise(container)
-        return page.replace(blocks=tuple(linear.blocks), span=(0, len(linear.blocks)))
-    linear = extract.linearise(body)
-    if document.kind == "post":
-        span = (0, len(linear.blocks))
-    else:
-        container = extract.choose_container(linear, _title_anchor(linear.blocks, page.head))
-        if container is None:
-            if not any(b.text for b in linear.blocks):
-                raise EmptyDocument("the page has no text")
-            raise NotAnArticle("no prose on the page: navigation or an empty page")
-        span = extract.container_blocks(linear, container)
-    return page.replace(blocks=tuple(linear.blocks), span=span)
-
-
-def _title_anchor(blocks: list[extract.Block], head: metadata.HeadMeta) -> int | None:
-    """Index of the first heading whose text the page's ``<title>`` holds."""
-    full = _fold(head.og_title) + "|" + _fold(head.title)
-    for block in blocks:
-        if block.heading and not block.furniture:
-            text = _fold(block.text)
-            if len(text) >= MIN_ANCHOR_CHARS and text in full:
-                return block.index
-    return None
+    assert page.document is not None
+    titles = (page.head.og_title, page.head.title)
+    found = extract.page_blocks(page.document, page.site, titles)
+    return page.replace(blocks=found.blocks, span=found.span)
 
 
 def _fold(text: str | None) -> str:
@@ -266,21 +189,16 @@ def _title_from_page(page: Page) -> Page:
 
 
 def edges_stage(page: Page) -> Page:
-    """Furniture cut from both edges of the container; what was cut is kept for metadata."""
-    start, end = page.span
-    if page.title_index is not None and start <= page.title_index < end:
-        above_title = [b.text for b in page.blocks[start : page.title_index]]
-        start = page.title_index + 1
-    else:
-        above_title = []
-    inner = page.blocks[start:end]
-    lines = [b.text for b in inner]
-    shares = [b.link_share for b in inner]
-    first, last = furniture.trim_edges(lines, shares, metadata.is_metadata_line, page.title)
-    kept = [
-        b for b in inner[first:last] if not b.furniture and b.link_share < furniture.EDGE_LINK_SHARE
-    ]
-    _check_listing(inner[first:last])
+    """The article's paragraphs (``extract.article_body``); what was cut is kept for metadata."""
+    assert page.document is not None
+    cut = extract.article_body(
+        page.blocks,
+        page.span,
+        page.title_index,
+        page.title,
+        metadata.is_metadata_line,
+        markup=page.document.kind != "text",
+    )
     context_start = max(0, page.span[0] - CONTEXT_BLOCKS)
     context = [
         b.text
@@ -288,23 +206,12 @@ def edges_stage(page: Page) -> Page:
         if b.link_share < furniture.EDGE_LINK_SHARE or metadata.source_of(b.text)
     ]
     return page.replace(
-        body=tuple(b.text for b in kept),
-        above=(*above_title, *lines[:first]),
-        below=tuple(inner[last:]),
+        body=cut.body,
+        above=cut.above,
+        below=cut.below,
         context=tuple(context),
-        script_sample="\n".join(b.text for b in kept[:40])[:SCRIPT_SAMPLE_CHARS],
+        script_sample="\n".join(cut.body[:40])[:SCRIPT_SAMPLE_CHARS],
     )
-
-
-def _check_listing(blocks: tuple[extract.Block, ...]) -> None:
-    """Raise ``NotAnArticle`` for a container that is a list of headlines."""
-    headlines = sum(
-        1
-        for b in blocks
-        if b.link_share >= HEADLINE_LINK_SHARE and len(b.text) >= HEADLINE_MIN_CHARS
-    )
-    if headlines >= LISTING_MIN_HEADLINES and headlines >= LISTING_HEADLINE_SHARE * len(blocks):
-        raise NotAnArticle(f"a listing page: {headlines} headlines in {len(blocks)} lines")
 
 
 def metadata_stage(page: Page) -> Page:

@@ -22,6 +22,7 @@ import re
 
 from lxml import etree
 
+from cleaning.page.documents import drop_element
 from cleaning.record import Stock
 
 #: Classes of the widgets that carry a quote code in ``data-code``.
@@ -60,20 +61,6 @@ def _as_plain(element: etree._Element) -> None:
     element.tag = "span"
     for name in list(element.attrib):
         del element.attrib[name]
-
-
-def _drop_keep_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def code_of(data_code: str) -> str | None:
@@ -153,7 +140,7 @@ def unwrap_stock_links(root: etree._Element) -> tuple[Stock, ...]:
         classes = _classes(element)
         if _PLACEHOLDER_ID.match(element.get("id") or "") and not (element.text or "").strip():
             if len(element) == 0:
-                _drop_keep_tail(element)
+                drop_element(element)
             continue
         if classes & QUOTE_CLASSES:
             code = code_of(element.get("data-code") or "")

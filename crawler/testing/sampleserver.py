@@ -68,6 +68,11 @@ class PathRule:
     location: str | None = None
     fail_once: int | None = None
     delay: float = 0.0
+    #: The file served for this path (relative to the host's directory): for
+    #: URLs a file name cannot hold, ``/download.jsp?owner=1&wbfileid=2``.
+    file: str | None = None
+    #: Headers added to this path's response (``Content-Disposition`` of a download).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,8 @@ def load_mirror(root: Path) -> dict[str, HostConfig]:
                 location=rule.get("location"),
                 fail_once=rule.get("fail_once"),
                 delay=float(rule.get("delay", 0.0)),
+                file=rule.get("file"),
+                headers=tuple((str(k), str(v)) for k, v in rule.get("headers", {}).items()),
             )
             for key, rule in data.get("paths", {}).items()
         }
@@ -117,6 +124,23 @@ def load_mirror(root: Path) -> dict[str, HostConfig]:
             rules=rules,
         )
     return hosts
+
+
+def mirrored_sources(root: Path = DEFAULT_ROOT, sites: Path | None = None) -> list[str]:
+    """The configured sources (``sites/*.toml``) the mirror can serve: every start
+    point (listing, feed, sitemap) on a mirrored host. The demo and the crawl
+    tests crawl these, enabled or not (``--source NAME`` for each)."""
+    from crawler.sources import load_sources, sites_dir
+
+    hosts = set(load_mirror(root))
+    return sorted(
+        name
+        for name, source in load_sources(sites_dir(sites)).items()
+        if all(
+            (urlsplit(url).hostname or "") in hosts
+            for url in (*source.start_urls, *source.feeds, *source.sitemaps)
+        )
+    )
 
 
 @dataclass
@@ -212,12 +236,13 @@ class _Handler(BaseHTTPRequestHandler):
         if rule.status and rule.location:
             headers += [("Location", rule.location), ("Content-Type", "text/html")]
             return rule.status, headers, b""
-        file = _file_for(config.files, path)
+        file = _file_for(config.files, rule.file or path)
         if file is None:
             headers.append(("Content-Type", "text/html"))
             return 404, headers, b"<html><body><h1>404 Not Found</h1></body></html>"
         content_type = rule.content_type or _SUFFIX_TYPES.get(file.suffix, config.content_type)
         headers.append(("Content-Type", content_type))
+        headers += rule.headers
         return rule.status or 200, headers, file.read_bytes()
 
     def _send(
