@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from cleaning.batch.rawio import write_warc
 from cleaning.batch.read import current_version
 from cleaning.batch.run import ProcessOptions, run
 from cleaning.record import RawDocument
-from tests.test_process_runs import sample_articles
+from tests.test_process_runs import SAMPLES, sample_articles
 
 # Each test runs the command line in a fresh interpreter (a few seconds each).
 pytestmark = pytest.mark.slow
@@ -25,10 +26,14 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     raw = data / "raw" / "samples"
     raw.mkdir(parents=True)
     articles = sample_articles()
-    # A GBK page (the farm's) and a Big5 one (the repost portal's) among them.
-    chosen = [a for a in articles if "charset=gbk" in a.headers["Content-Type"].lower()][:1]
-    chosen += [a for a in articles if "big5" in a.headers["Content-Type"].lower()][:1]
-    chosen += [a for a in articles if a not in chosen][:3]
+    encoding = {
+        e["url"]: e["encoding"]
+        for e in json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    }
+    # A GBK page (a farm's) and a Big5 one (a traditional repost) among them.
+    chosen = [a for a in articles if encoding[a.url] == "gbk"][:1]
+    chosen += [a for a in articles if encoding[a.url] == "big5"][:1]
+    chosen += [a for a in articles if encoding[a.url] == "utf-8"][:3]
     write_warc(raw / "pages.warc.gz", chosen)
     gone = RawDocument(b"<html><body>Not Found</body></html>", "http://gone.example.test/1.html")
     write_warc(raw / "gone.warc.gz", [gone], status="404 Not Found")

@@ -48,6 +48,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -63,8 +64,8 @@ logger = logging.getLogger(__name__)
 #: Characters per shingle. Chinese words are one to four characters: five
 #: span a word boundary nearly always, so different articles share few
 #: shingles beyond the names and set phrases they both quote. On the
-#: labelled pairs the closest different articles (same event, a shared
-#: quote) reach a Jaccard similarity of 0.14 with 5 characters, 0.15 with 3.
+#: labelled pairs, reports of one event by different outlets reach a
+#: Jaccard similarity of 0.06 with 5 characters, 0.09 with 3.
 SHINGLE_CHARS = 5
 
 #: MinHash permutations: with 64 the estimate of a similarity of 0.4 has a
@@ -77,17 +78,19 @@ NUM_PERM = 64
 #: 0.5, 0.9999 at 0.7. Copies of an article are linked through each other
 #: (a cut copy and a copy missing a paragraph both join the original), so
 #: a group needs only some of its pairs found. On the labelled pairs, 16
-#: bands of 4 rows (the S-curve's middle at 0.5) lose 1.2% of the copies
+#: bands of 4 rows (the S-curve's middle at 0.5) lose 2.6% of the copies
 #: that 21 bands of 3 (middle at 0.36) find.
 BANDS = 21
 ROWS = 3
 
 #: Estimated Jaccard similarity from which two bodies are copies. Calibrated
 #: on the labelled pairs of ``bench/syndication_pairs.py``: different
-#: articles there stay at or under 0.15 (exact) and copies come down to
-#: 0.2 (a paragraph of three dropped); from 0.3 to 0.45 every copy is found
-#: and no different article joins, at 0.5 copies start to be lost (4.2%).
-#: 0.4 keeps the margin on both sides, and the estimate's noise (0.06) too.
+#: articles there reach 0.22 (exact; a short article and a commentary that
+#: quotes its first sentence), copies come down to 0.2 (a paragraph of three
+#: dropped: such a copy still joins through the others). From 0.35 to 0.45
+#: every copy is found and no different article joins; 0.3 joins two pairs
+#: of different articles, 0.5 loses 1.6% of the copies. 0.4 keeps a margin
+#: of about three standard errors of the estimate on the side of precision.
 THRESHOLD = 0.4
 
 #: Seed of the MinHash permutations. Part of the cache's identity, like the
@@ -246,10 +249,11 @@ def similarity(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:
 
 
 def _band_keys(sigs: Signatures, band: int) -> npt.NDArray[np.uint64]:
-    """One 64-bit key per row for one band: equal bands, equal keys."""
+    """One 64-bit key per row for one band: equal bands, equal keys (computed in place)."""
     keys = np.full(len(sigs), band, dtype=np.uint64)
     for column in range(band * ROWS, (band + 1) * ROWS):
-        keys = keys * _BAND_MULTIPLIER + sigs[:, column].astype(np.uint64)
+        np.multiply(keys, _BAND_MULTIPLIER, out=keys)
+        np.add(keys, sigs[:, column], out=keys, casting="unsafe")
     return keys
 
 
@@ -257,23 +261,27 @@ def similar_pairs(sigs: Signatures, threshold: float = THRESHOLD) -> npt.NDArray
     """Pairs of rows ``(i, j)``, ``i < j``, whose bodies are copies of each other.
 
     Candidates share a band's bucket (each paired with the bucket's first
-    row); kept when their estimated similarity reaches ``threshold``.
+    row); kept when their estimated similarity reaches ``threshold``. Beyond
+    the signatures, memory is a few arrays of one 64-bit value a row.
     """
     # An empty body's signature is all EMPTY; any other has its first value
     # EMPTY with probability 2**-32 per shingle.
-    usable = np.flatnonzero(sigs[:, 0] != EMPTY)
+    empty = sigs[:, 0] == EMPTY
+    usable = np.flatnonzero(~empty) if empty.any() else None
     found = []
     for band in range(BANDS):
-        keys = _band_keys(sigs, band)[usable]
+        keys = _band_keys(sigs, band)
+        if usable is not None:
+            keys = keys[usable]
         order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        starts = np.ones(len(ordered), dtype=bool)
-        starts[1:] = ordered[1:] != ordered[:-1]
-        if starts.all():
+        keys = keys[order]  # sorted
+        members = np.flatnonzero(keys[1:] == keys[:-1]) + 1  # not first of their bucket
+        if len(members) == 0:
             continue
-        first = order[np.flatnonzero(starts)][np.cumsum(starts) - 1]
-        members = ~starts
-        found.append(np.stack([usable[first[members]], usable[order[members]]], axis=1))
+        firsts = np.searchsorted(keys, keys[members], side="left")
+        pairs = np.stack([order[firsts], order[members]], axis=1)
+        found.append(usable[pairs] if usable is not None else pairs)
+        del keys, order
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     both = np.concatenate(found).astype(np.int64)
@@ -302,7 +310,7 @@ def components(count: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64
 
 
 def assign(
-    doc_ids: pa.Array, published: pa.Array, labels: npt.NDArray[np.int64]
+    doc_ids: pa.Array, published: pa.Array, labels: npt.NDArray[np.integer[Any]]
 ) -> tuple[pa.Array, npt.NDArray[np.int32]]:
     """Each document's ``dup_group`` and ``dup_count`` from its component label.
 
@@ -474,7 +482,7 @@ def update_version(version: Path, cache_from: Path | None = None) -> Syndication
     hashed = int((~have).sum())
     if hashed:
         _hash_missing(files, sizes, body_of_doc, sigs, have)
-    labels = components(len(bodies), similar_pairs(sigs))[body_of_doc]
+    labels = components(len(bodies), similar_pairs(sigs)).astype(np.int32)[body_of_doc]
     groups, counts = assign(_joined(doc_ids, pa.string()), _joined(published, pa.int64()), labels)
     del doc_ids, published
     rewritten = _write_groups(files, sizes, groups, counts)
