@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import jieba
@@ -92,3 +93,19 @@ def test_records_carry_word_count_and_the_stock_struct_in_the_schema() -> None:
     stock_fields = RECORD_SCHEMA.field("stocks").type.value_type
     assert [f.name for f in stock_fields] == ["name", "code", "market", "ticker", "kind"]
     assert "word_count" in Record.__dataclass_fields__
+
+
+def _table_fields(section: str) -> list[str]:
+    """The first-column names of the README table under ``## <section>``."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", text, re.M)
+
+
+def test_the_readme_describes_every_column_once() -> None:
+    from cleaning.batch.layout import DATASET_SCHEMA
+
+    dictionary = _table_fields("Data dictionary")
+    assert dictionary == RECORD_SCHEMA.names
+    columns = _table_fields("The dataset")
+    assert columns == DATASET_SCHEMA.names
