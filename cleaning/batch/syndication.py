@@ -104,6 +104,9 @@ FOLD_VERSION = "1"
 #: Rows read at a time when hashing bodies (bounds memory: ~2 KB a body).
 READ_BATCH_ROWS = 2_000
 
+#: Cached signatures read or written at a time (16 MB of signatures).
+CACHE_BATCH_ROWS = 65_536
+
 #: Pairs compared at a time when checking candidates (``NUM_PERM`` bytes each).
 CHECK_BATCH_PAIRS = 200_000
 
@@ -402,36 +405,61 @@ def _body_keys(content_hash: pa.ChunkedArray) -> npt.NDArray[np.uint64]:
     )
 
 
-def _load_cache(version: Path | None) -> tuple[npt.NDArray[np.uint64], Signatures] | None:
-    """Cached (sorted body keys, signatures) of a version, if of these settings."""
-    if version is None:
-        return None
-    path = version / STATE / CACHE_FILE
-    if not path.is_file():
-        return None
-    with pq.ParquetFile(path) as parquet:
+def _cache_path(version: Path) -> Path:
+    return version / STATE / CACHE_FILE
+
+
+def _fill_from_cache(
+    version: Path | None,
+    bodies: npt.NDArray[np.uint64],
+    sigs: Signatures,
+    have: npt.NDArray[np.bool_],
+) -> None:
+    """Copy the cached signatures of ``bodies`` (sorted keys) into ``sigs``,
+    a row group of the cache at a time (memory: one row group)."""
+    if version is None or not _cache_path(version).is_file() or not len(bodies):
+        return
+    with pq.ParquetFile(_cache_path(version)) as parquet:
         metadata = parquet.schema_arrow.metadata or {}
         if any(metadata.get(k) != v for k, v in _cache_metadata().items()):
             logger.info("syndication: cached signatures are of other settings; computing anew")
-            return None
-        table = parquet.read()
-    keys = np.asarray(table.column("body").to_numpy(), dtype=np.uint64)
-    flat = pc.list_flatten(table.column("signature").combine_chunks())
-    sigs = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=np.uint32)
-    return keys, sigs.reshape(-1, NUM_PERM)
+            return
+        for batch in parquet.iter_batches(batch_size=CACHE_BATCH_ROWS):
+            keys = np.asarray(batch.column(0).to_numpy(), dtype=np.uint64)
+            flat = batch.column(1).flatten().to_numpy(zero_copy_only=False)
+            cached = np.asarray(flat, dtype=np.uint32).reshape(-1, NUM_PERM)
+            position = np.minimum(np.searchsorted(bodies, keys), len(bodies) - 1)
+            hit = bodies[position] == keys
+            sigs[position[hit]] = cached[hit]
+            have[position[hit]] = True
 
 
 def _write_cache(version: Path, keys: npt.NDArray[np.uint64], sigs: Signatures) -> Path:
-    flat = pa.array(sigs.reshape(-1), pa.uint32())
-    table = pa.table(
-        {
-            "body": pa.array(keys, pa.uint64()),
-            "signature": pa.FixedSizeListArray.from_arrays(flat, NUM_PERM),
-        }
-    ).replace_schema_metadata(_cache_metadata())
-    path = version / STATE / CACHE_FILE
+    """Write the signatures by body key, a row group at a time."""
+    schema = pa.schema(
+        [
+            pa.field("body", pa.uint64(), nullable=False),
+            pa.field("signature", pa.list_(pa.uint32(), NUM_PERM), nullable=False),
+        ],
+        metadata=_cache_metadata(),
+    )
+    path = _cache_path(version)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd")
+    # Signatures are random numbers: no dictionary, no compression to gain.
+    with pq.ParquetWriter(
+        path, schema, compression={"body": "zstd", "signature": "none"}, use_dictionary=False
+    ) as writer:
+        for start in range(0, max(1, len(keys)), CACHE_BATCH_ROWS):
+            part = sigs[start : start + CACHE_BATCH_ROWS]
+            flat = pa.array(np.ascontiguousarray(part).reshape(-1), pa.uint32())
+            table = pa.Table.from_arrays(
+                [
+                    pa.array(keys[start : start + CACHE_BATCH_ROWS], pa.uint64()),
+                    pa.FixedSizeListArray.from_arrays(flat, NUM_PERM),
+                ],
+                schema=schema,
+            )
+            writer.write_table(table, row_group_size=CACHE_BATCH_ROWS)
     return path
 
 
@@ -472,13 +500,7 @@ def update_version(version: Path, cache_from: Path | None = None) -> Syndication
     del body_key
     sigs = np.empty((len(bodies), NUM_PERM), dtype=np.uint32)
     have = np.zeros(len(bodies), dtype=bool)
-    cache = _load_cache(cache_from)
-    if cache is not None and len(cache[0]):
-        position = np.minimum(np.searchsorted(cache[0], bodies), len(cache[0]) - 1)
-        hit = cache[0][position] == bodies
-        sigs[hit] = cache[1][position[hit]]
-        have |= hit
-        del cache, position
+    _fill_from_cache(cache_from, bodies, sigs, have)
     hashed = int((~have).sum())
     if hashed:
         _hash_missing(files, sizes, body_of_doc, sigs, have)
@@ -533,6 +555,7 @@ def _write_groups(
             continue
         _rewrite(path, group, count)
         rewritten += 1
+        pa.default_memory_pool().release_unused()  # a file's pages, freed, go back
     return rewritten
 
 
