@@ -7,7 +7,8 @@
 2. ``update_version`` over a synthetic dataset of 10,000 and 100,000
    documents (bodies of 800 to 2,400 characters drawn from the sample
    articles' characters, one in ten a copy of an earlier one with an
-   editor's line, a cut tail or a dropped paragraph), each in a fresh
+   editor's line and a cut tail; four sites, a file of about 1,000 rows
+   a site a month, so a larger corpus has more months), each in a fresh
    process: a first pass hashing every body, then the next version's pass
    with 1% new documents, which reuses the cached signatures. Prints time,
    peak memory (the process's maximum resident set, less the same process
@@ -43,6 +44,11 @@ TARGET_MB_AT_MILLION = 1024
 #: Share of the synthetic documents that are copies of an earlier one.
 COPY_SHARE = 0.1
 
+#: Sites of the synthetic dataset, and the rows a site has a month: the
+#: files stay the same size as the corpus grows, as real partitions do.
+SITES = 4
+ROWS_PER_FILE = 1_000
+
 #: Share of new documents in the second pass (an incremental run).
 NEW_SHARE = 0.01
 
@@ -51,7 +57,8 @@ BUILD = """
 import sys
 sys.path.insert(0, sys.argv[3])
 from bench.bench_syndication import write_synthetic
-write_synthetic(__import__("pathlib").Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[4]))
+from pathlib import Path
+write_synthetic(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[4]), span=int(sys.argv[5]))
 """
 
 # Runs update_version in a fresh process and prints its figures as JSON.
@@ -119,8 +126,11 @@ def group_documents_timed(
     return syndication.group_documents(documents, threshold)
 
 
-def write_synthetic(root: Path, count: int, start: int = 0, seed: int = 7) -> None:
-    """A version directory of ``count`` synthetic records (``records/`` only)."""
+def write_synthetic(
+    root: Path, count: int, start: int = 0, seed: int = 7, span: int | None = None
+) -> None:
+    """A version directory of ``count`` synthetic records (``records/`` only),
+    dated over as many months as ``span`` documents (default ``count``) fill."""
     import datetime as dt
     import hashlib
     import json as _json
@@ -154,13 +164,15 @@ def write_synthetic(root: Path, count: int, start: int = 0, seed: int = 7) -> No
             body = original[:cut] + "（责任编辑：张晓燕）"
         paragraphs = [body[i : i + 200] for i in range(0, len(body), 200)]
         bodies.append("\n".join(paragraphs))
+    # A corpus grows by months: four sites, about ROWS_PER_FILE rows a month each.
     epoch = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    months = max(1, -(-(span or count) // (SITES * ROWS_PER_FILE)))
     published = [
-        epoch + dt.timedelta(minutes=int(m)) for m in rng.integers(0, 2 * 365 * 1440, count)
+        epoch + dt.timedelta(minutes=int(m)) for m in rng.integers(0, months * 30 * 1440, count)
     ]
     rows: dict[tuple[str, str], list[int]] = defaultdict(list)
     for n in range(count):
-        site = f"site{n % 4}"
+        site = f"site{n % SITES}"
         rows[(site, published[n].strftime("%Y-%m"))].append(n)
     for (site, month), members in rows.items():
         ids = [f"{start + n:016x}" for n in members]
@@ -224,7 +236,7 @@ def scale(sizes: list[int]) -> None:
         with tempfile.TemporaryDirectory(prefix="bench-syndication-") as tmp:
             first = Path(tmp) / "v1"
             subprocess.run(
-                [sys.executable, "-c", BUILD, str(first), str(size), str(REPO), "0"],
+                [sys.executable, "-c", BUILD, str(first), str(size), str(REPO), "0", str(size)],
                 check=True,
                 cwd=REPO,
             )
@@ -235,7 +247,16 @@ def scale(sizes: list[int]) -> None:
             subprocess.run(["cp", "-al", str(first), str(second)], check=True)
             new = max(1, int(size * NEW_SHARE))
             subprocess.run(
-                [sys.executable, "-c", BUILD, str(second), str(new), str(REPO), str(size)],
+                [
+                    sys.executable,
+                    "-c",
+                    BUILD,
+                    str(second),
+                    str(new),
+                    str(REPO),
+                    str(size),
+                    str(size),
+                ],
                 check=True,
                 cwd=REPO,
             )

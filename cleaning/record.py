@@ -17,7 +17,7 @@ import pyarrow as pa
 
 #: Bumped whenever a change to the cleaning stage can change a record, so
 #: that ``process`` knows which raw files to clean again.
-CLEANER_VERSION = "0.2.0"
+CLEANER_VERSION = "0.3.0"
 
 #: China Standard Time, the zone the corpus's dates are written in and its
 #: months are cut in: a fixed offset, China has kept UTC+8 without DST since 1991.

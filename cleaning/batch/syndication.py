@@ -313,41 +313,50 @@ def components(count: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64
 
 
 def assign(
-    doc_ids: pa.Array, published: pa.Array, labels: npt.NDArray[np.integer[Any]]
-) -> tuple[pa.Array, npt.NDArray[np.int32]]:
+    doc_ids: pa.Array | pa.ChunkedArray,
+    published: pa.Array | pa.ChunkedArray,
+    labels: npt.NDArray[np.integer[Any]],
+) -> tuple[pa.Array | pa.ChunkedArray, npt.NDArray[np.int32]]:
     """Each document's ``dup_group`` and ``dup_count`` from its component label.
 
     The group's id is its earliest-published member's ``doc_id``: dated
     before undated, then by time, then by ``doc_id`` (so the choice never
-    depends on the order rows are read in).
+    depends on the order rows are read in). Only the members of groups of
+    two or more are sorted; an article alone names its own group.
     """
     if len(labels) == 0:
         return pa.array([], pa.string()), np.empty(0, dtype=np.int32)
-    published = published.cast(pa.int64())
-    table = pa.table(
-        {
-            "label": pa.array(labels),
-            "undated": pc.is_null(published),
-            "published": published,
-            "doc_id": doc_ids,
-        }
-    )
-    order = pc.sort_indices(
-        table,
-        sort_keys=[
-            ("label", "ascending"),
-            ("undated", "ascending"),
-            ("published", "ascending"),
-            ("doc_id", "ascending"),
-        ],
-    ).to_numpy()
-    ordered = labels[order]
-    starts = np.ones(len(ordered), dtype=bool)
-    starts[1:] = ordered[1:] != ordered[:-1]
-    leader = np.empty(int(labels.max()) + 1, dtype=np.int64)
-    leader[ordered[starts]] = order[starts]
-    sizes = np.bincount(labels)
-    return doc_ids.take(pa.array(leader[labels])), sizes[labels].astype(np.int32)
+    counts = np.bincount(labels)[labels].astype(np.int32)
+    leader = np.arange(len(labels), dtype=np.int64)
+    shared = np.flatnonzero(counts > 1)
+    if len(shared):
+        taken = pa.array(shared)
+        when = published.take(taken).cast(pa.int64())
+        members = pa.table(
+            {
+                "label": pa.array(labels[shared]),
+                "undated": pc.is_null(when),
+                "published": when,
+                "doc_id": doc_ids.take(taken),
+            }
+        )
+        order = pc.sort_indices(
+            members,
+            sort_keys=[
+                ("label", "ascending"),
+                ("undated", "ascending"),
+                ("published", "ascending"),
+                ("doc_id", "ascending"),
+            ],
+        ).to_numpy()
+        rows = shared[order]
+        ordered = labels[rows]
+        firsts = np.ones(len(rows), dtype=bool)
+        firsts[1:] = ordered[1:] != ordered[:-1]
+        first_of = np.zeros(int(labels.max()) + 1, dtype=np.int64)
+        first_of[ordered[firsts]] = rows[firsts]
+        leader[shared] = first_of[labels[shared]]
+    return doc_ids.take(pa.array(leader)), counts
 
 
 def group_documents(
@@ -506,6 +515,7 @@ def update_version(version: Path, cache_from: Path | None = None) -> Syndication
         _hash_missing(files, sizes, body_of_doc, sigs, have)
     labels = components(len(bodies), similar_pairs(sigs)).astype(np.int32)[body_of_doc]
     groups, counts = assign(_joined(doc_ids, pa.string()), _joined(published, pa.int64()), labels)
+    del body_of_doc
     del doc_ids, published
     rewritten = _write_groups(files, sizes, groups, counts)
     cache_path = _write_cache(version, bodies, sigs)
@@ -534,18 +544,22 @@ def update_version(version: Path, cache_from: Path | None = None) -> Syndication
     return stats
 
 
-def _joined(columns: Sequence[pa.ChunkedArray], kind: pa.DataType) -> pa.Array:
-    return pa.chunked_array([c for column in columns for c in column.chunks], kind).combine_chunks()
+def _joined(columns: Sequence[pa.ChunkedArray], kind: pa.DataType) -> pa.ChunkedArray:
+    """The files' columns as one column, without copying them."""
+    return pa.chunked_array([c for column in columns for c in column.chunks], kind)
 
 
 def _write_groups(
-    files: Sequence[Path], sizes: Sequence[int], groups: pa.Array, counts: npt.NDArray[np.int32]
+    files: Sequence[Path],
+    sizes: Sequence[int],
+    groups: pa.Array | pa.ChunkedArray,
+    counts: npt.NDArray[np.int32],
 ) -> int:
     """Write the groups into the files whose rows changed; returns how many were."""
     rewritten = 0
     start = 0
     for path, size in zip(files, sizes, strict=True):
-        group = groups.slice(start, size)
+        group = _whole(groups.slice(start, size))
         count = pa.array(counts[start : start + size], pa.int32())
         start += size
         now = _read(path, _GROUP_COLUMNS)
@@ -557,6 +571,10 @@ def _write_groups(
         rewritten += 1
         pa.default_memory_pool().release_unused()  # a file's pages, freed, go back
     return rewritten
+
+
+def _whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
 def _rewrite(path: Path, group: pa.Array, count: pa.Array) -> None:
