@@ -75,6 +75,10 @@ class Record:
     site: str
     title: str | None
     published_at: dt.datetime | None
+    #: How much of ``published_at`` the page gave: ``second``, ``minute`` or
+    #: ``day`` (a date-only value, stored as China midnight); None with no date.
+    #: Keyword-only so that it can sit beside ``published_at``.
+    published_precision: str | None = field(default=None, kw_only=True)
     source: str | None
     author: str | None
     category: str | None
@@ -138,6 +142,7 @@ RECORD_SCHEMA = pa.schema(
         pa.field("site", pa.string(), nullable=False),
         pa.field("title", pa.string()),
         pa.field("published_at", _TIME),
+        pa.field("published_precision", pa.string()),
         pa.field("source", pa.string()),
         pa.field("author", pa.string()),
         pa.field("category", pa.string()),

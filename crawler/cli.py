@@ -1,10 +1,13 @@
 """The crawler's command line: ``python -m crawler crawl`` (``make crawl``), ``sources``
 and ``check-source``.
 
-A run takes the crawl lock, finishes WARC files a killed run left open, crawls
-each selected source with its own Scrapy crawler (one process, one reactor),
-logs to ``data/logs/crawl-<time>.log``, prints one summary line and exits
-with a status cron can act on. See ``docs/crawling.md``.
+A run checks its settings, header values and data directory (status 2 and
+one line when something is wrong), takes the crawl lock, finishes WARC files
+a killed run left open (and brings the archived-articles store in line with
+them), crawls each selected source with its own Scrapy crawler (one process,
+one reactor), logs to ``data/logs/crawl-<time>.log`` (older logs pruned),
+prints one summary line and exits with a status cron can act on. See
+``docs/crawling.md``. ``sxcorpus crawl`` is the same command.
 """
 
 from __future__ import annotations
@@ -25,8 +28,19 @@ from crawler.checksource import add_parser as add_check_source
 from crawler.checksource import run as check_source_command
 from crawler.health import check_source
 from crawler.lock import CrawlLock, LockHeld
+from crawler.preflight import (
+    ConfigError,
+    check_data_dir,
+    check_header_values,
+    check_overrides,
+    header_values,
+    parse_overrides,
+)
+from crawler.runlog import DEFAULT_KEEP_DAYS, log_path, prune
+from crawler.settings import SXCRAWL_PLACEHOLDER_CONTACT
 from crawler.sources import SITES_ENV, Source, SourceError, load_sources, sites_dir
 from crawler.spiders.source import SourceSpider
+from crawler.state import ArchivedStore
 from crawler.summary import (
     EXIT_LOCKED,
     EXIT_OK,
@@ -36,7 +50,8 @@ from crawler.summary import (
     summarize,
     summary_line,
 )
-from crawler.warc import recover_open_files
+from crawler.warc import recover_open_files, response_urls
+from sxcorpus import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +59,9 @@ EPILOG = """\
 exit status of `crawl`:
   0   the crawl finished and fetched pages (new articles or not), every source healthy
   1   the crawl failed (archive write error, crash, a source could not finish)
-  2   bad usage or configuration (unknown source, unreadable sites file, no enabled source)
+  2   bad usage or configuration (unknown source, unreadable sites file, no enabled
+      source, a bad --set value, a control character in a header value, an
+      unusable --data-dir)
   3   the crawl fetched nothing at all (every request failed: network down?)
   4   interrupted (SIGTERM/Ctrl-C): run the same command again to resume
   5   partial: a source is unhealthy (empty, failed, layout-changed; named in the summary)
@@ -55,7 +72,7 @@ files (under --data-dir, default data/):
   state/archived.sqlite3                           article URLs already archived
   state/jobs/<source>/                             Scrapy JOBDIR of an unfinished crawl
   state/crawl.lock                                 held while a crawl runs
-  logs/crawl-<UTC time>.log                        one log per run
+  logs/crawl-<UTC time>.log                        one log per run (--keep-logs days)
 
 sources with `enabled = false` in sites/*.toml are not confirmed on the live
 site: `crawl` skips them (and says so) unless named with --source or
@@ -69,9 +86,9 @@ examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m crawler") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m crawler",
+        prog=prog,
         description=(
             "Crawl the configured news sources (sites/*.toml) politely and incrementally, "
             "archiving every article response as served into gzip WARC files for the "
@@ -80,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     crawl = commands.add_parser(
         "crawl",
@@ -129,6 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="contact (URL or mailto:) for the User-Agent (default: $SXCORPUS_CONTACT)",
     )
     crawl.add_argument(
+        "--keep-logs",
+        type=int,
+        default=DEFAULT_KEEP_DAYS,
+        metavar="DAYS",
+        help=(
+            "delete crawl logs (DATA_DIR/logs/crawl-*.log) of runs older than DAYS"
+            f" at the start of each run (default {DEFAULT_KEEP_DAYS}; 0 keeps them all)"
+        ),
+    )
+    crawl.add_argument(
         "--set",
         action="append",
         default=[],
@@ -144,16 +172,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _overrides(pairs: list[str]) -> dict[str, str]:
-    result = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--set expects NAME=VALUE, got {pair!r}")
-        result[name.strip()] = value
-    return result
-
-
 def source_settings(
     source: Source,
     args: argparse.Namespace,
@@ -167,20 +185,34 @@ def source_settings(
     settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
     settings.set("AUTOTHROTTLE_START_DELAY", source.download_delay, priority="spider")
     settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", source.concurrency, priority="spider")
-    run = {
-        "SXCRAWL_SOURCE": source.name,
+    run: dict[str, object] = {
         "SXCRAWL_RAW_DIR": str(data / "raw"),
         "SXCRAWL_STATE_FILE": str(data / "state" / "archived.sqlite3"),
         "SXCRAWL_FULL": args.full,
-        "SXCRAWL_MIRROR": args.mirror or "",
         "JOBDIR": str(data / "state" / "jobs" / source.name),
         "LOG_FILE": str(log_file),
+        # Should an operator turn the remote-control endpoint on, its token
+        # file goes to the data directory, not the home directory.
+        "REMOTE_CONTROL_JOBS_DIR": str(data / "state" / "remote-control"),
     }
+    if args.mirror:
+        run.update(SXCRAWL_MIRROR_ENABLED=True, SXCRAWL_MIRROR=args.mirror)
     if args.contact:
-        template = settings.get("SXCRAWL_USER_AGENT_TEMPLATE")
-        run["USER_AGENT"] = template.format(contact=args.contact)
+        run["SXCRAWL_CONTACT"] = args.contact
     settings.setdict(run, priority="cmdline")
     settings.setdict(overrides, priority="cmdline")
+    if "USER_AGENT" not in overrides:
+        # The User-Agent names the contact, wherever the contact was set.
+        template = settings["SXCRAWL_USER_AGENT_TEMPLATE"]
+        agent = template.format(contact=settings["SXCRAWL_CONTACT"])
+        settings.set("USER_AGENT", agent, priority="cmdline")
+    return settings
+
+
+def _base_settings() -> Settings:
+    """Scrapy's defaults and the crawler's settings module, nothing per run."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
     return settings
 
 
@@ -190,8 +222,10 @@ def _crawl(args: argparse.Namespace) -> int:
         os.environ[SITES_ENV] = str(args.sites)
     try:
         sources = load_sources(sites_dir(args.sites))
-        overrides = _overrides(args.set)
-    except (SourceError, ValueError) as exc:
+        overrides = parse_overrides(args.set)
+        for warning in check_overrides(overrides, _base_settings()):
+            print(f"crawl: warning: {warning}", file=sys.stderr)
+    except (SourceError, ConfigError) as exc:
         print(f"crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
     wanted = args.source or sorted(
@@ -213,6 +247,15 @@ def _crawl(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     data: Path = args.data_dir
+    try:
+        if args.keep_logs < 0:
+            raise ConfigError(f"--keep-logs {args.keep_logs}: days, zero or more")
+        probe = source_settings(sources[wanted[0]], args, data / "logs" / "probe.log", overrides)
+        check_header_values(header_values(probe))
+        check_data_dir(data)
+    except ConfigError as exc:
+        print(f"crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     lock = CrawlLock(data / "state" / "crawl.lock")
     try:
         lock.acquire()
@@ -232,14 +275,13 @@ def _run(
     skipped: list[str],
 ) -> int:
     data: Path = args.data_dir
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    log_file = data / "logs" / f"crawl-{stamp}.log"
-    log_file.parent.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.UTC)
+    log_file = log_path(data / "logs", now)
+    pruned = prune(data / "logs", args.keep_logs, now)
     settings = [source_settings(s, args, log_file, overrides) for s in sources]
     # The process's own settings hold nothing per source: Scrapy merges them into
     # each crawler's, replacing values of equal priority.
-    shared = Settings()
-    shared.setmodule("crawler.settings", priority="project")
+    shared = _base_settings()
     shared.setdict({"LOG_FILE": str(log_file), **overrides}, priority="cmdline")
     install_reactor(shared["TWISTED_REACTOR"])
     process = CrawlerProcess(shared)
@@ -248,10 +290,12 @@ def _run(
     print(f"crawl {'+'.join(s.name for s in sources)}: log {log_file}", flush=True)
     if sys.stderr.isatty():
         _progress_to_terminal()
-    recovered = recover_open_files(data / "raw")
-    if recovered:
-        logger.warning("finished %d WARC file(s) left open by a killed crawl", len(recovered))
-    if not args.mirror and settings[0].get("SXCRAWL_CONTACT", "").endswith("@example.org"):
+    if pruned:
+        logger.info("deleted %d crawl log(s) older than %d days", len(pruned), args.keep_logs)
+    _recover(data)
+    first = settings[0]
+    live = not first.getbool("SXCRAWL_MIRROR_ENABLED")
+    if live and first["SXCRAWL_CONTACT"] == SXCRAWL_PLACEHOLDER_CONTACT:
         logger.warning("no contact set for the User-Agent: set $SXCORPUS_CONTACT or --contact")
     if skipped:
         logger.warning(
@@ -288,6 +332,28 @@ def _run(
     return exit_status(total)
 
 
+def _recover(data: Path) -> None:
+    """Finish WARC files a killed crawl left open; make the store agree with them."""
+    recovered = recover_open_files(data / "raw")
+    if not recovered:
+        return
+    logger.warning("finished %d WARC file(s) left open by a killed crawl", len(recovered))
+    store = ArchivedStore(data / "state" / "archived.sqlite3")
+    try:
+        for path in recovered:
+            added, removed = store.reconcile(path.name, path.parent.name, response_urls(path))
+            if added or removed:
+                logger.warning(
+                    "%s: recorded %d URL(s) it holds that the store missed; forgot %d it"
+                    " no longer holds (they will be fetched again)",
+                    path.name,
+                    added,
+                    removed,
+                )
+    finally:
+        store.close()
+
+
 def _progress_to_terminal() -> None:
     """Someone is watching: echo progress (once a minute) and warnings to stderr too."""
     handler = logging.StreamHandler(sys.stderr)
@@ -316,8 +382,8 @@ def _list_sources(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m crawler") -> int:
+    args = build_parser(prog).parse_args(argv)
     if args.command == "sources":
         return _list_sources(args)
     if args.command == "check-source":

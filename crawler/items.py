@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RawPage:
     """An article response and the request that fetched it, as exchanged.
 
@@ -33,3 +33,10 @@ class RawPage:
     request_method: str
     request_headers: tuple[tuple[str, str], ...]
     redirected_from: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        # Scrapy logs a dropped item's repr: the URL and sizes, never the body.
+        return (
+            f"<RawPage {self.source} {self.status} {self.url}"
+            f" ({len(self.body)} bytes, fetched {self.fetched_at.isoformat()})>"
+        )

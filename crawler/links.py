@@ -39,11 +39,11 @@ def page_hrefs(html_text: str, page_url: str) -> list[str]:
     except (etree.ParserError, ValueError):
         return []
     base = page_url
-    for href in tree.xpath("//base/@href"):
+    for href in _attributes(tree, "//base/@href"):
         base = urljoin(page_url, str(href).strip())
         break
     urls = []
-    for href in tree.xpath("//a/@href"):
+    for href in _attributes(tree, "//a/@href"):
         href = str(href).strip()
         if not href or href.lower().startswith(_SKIPPED_SCHEMES):
             continue
@@ -63,3 +63,9 @@ def classify_links(source: Source, page_url: str, html_text: str) -> PageLinks:
         elif source.is_listing(url) and url != page_url:
             listings.setdefault(url)
     return PageLinks(tuple(articles), tuple(listings))
+
+
+def _attributes(tree: lxml.html.HtmlElement, path: str) -> list[str]:
+    """The attribute values an XPath ending in ``/@name`` selects (a list, always)."""
+    found = tree.xpath(path)
+    return [str(value) for value in found] if isinstance(found, list) else []

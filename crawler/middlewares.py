@@ -15,12 +15,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from crawler.state import ArchivedStore
+from crawler.extensions import ArchivedState
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -48,16 +47,22 @@ class AlreadyArchived(IgnoreRequest):
 
 
 class MirrorProxyMiddleware:
-    """Route every request, robots.txt included, through ``SXCRAWL_MIRROR`` as a proxy."""
+    """Route every request, robots.txt included, through ``SXCRAWL_MIRROR`` as a proxy.
+
+    On when ``SXCRAWL_MIRROR_ENABLED`` (``--mirror URL`` sets both).
+    """
 
     def __init__(self, mirror: str) -> None:
         self.mirror = mirror
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MirrorProxyMiddleware:
+        if not crawler.settings.getbool("SXCRAWL_MIRROR_ENABLED"):
+            raise NotConfigured
         mirror = crawler.settings.get("SXCRAWL_MIRROR")
         if not mirror:
-            raise NotConfigured
+            # Never crawl the live sites by mistake when a mirror was asked for.
+            raise ValueError("SXCRAWL_MIRROR_ENABLED is set but SXCRAWL_MIRROR names no URL")
         return cls(str(mirror))
 
     def process_request(self, request: Request) -> None:
@@ -65,29 +70,33 @@ class MirrorProxyMiddleware:
 
 
 class ArchivedArticlesMiddleware:
-    """Skip article requests for URLs already archived; count them."""
+    """Skip article requests for URLs already archived; count them.
 
-    def __init__(self, store: ArchivedStore, stats: StatsCollector) -> None:
-        self.store = store
+    Off for a ``--full`` crawl (``SXCRAWL_FULL``). The store is the crawl's
+    one connection, opened and closed by ``crawler.extensions.ArchivedState``.
+    """
+
+    def __init__(self, state: ArchivedState, stats: StatsCollector) -> None:
+        self.state = state
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivedArticlesMiddleware:
         if crawler.settings.getbool("SXCRAWL_FULL"):
             raise NotConfigured
-        path = crawler.settings.get("SXCRAWL_STATE_FILE")
-        if not path:
-            raise NotConfigured("no SXCRAWL_STATE_FILE")
         assert crawler.stats is not None
-        return cls(ArchivedStore(Path(path)), crawler.stats)
+        return cls(ArchivedState.of(crawler), crawler.stats)
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get(KIND) == ARTICLE and self.store.seen(request.url):
+        if request.meta.get(KIND) != ARTICLE:
+            return
+        store = self.state.store
+        if store.seen(request.url):
             redirected_from = request.meta.get("redirect_urls")
             if redirected_from:
                 # An old URL that redirects to an archived article: remember it
                 # too, so the next crawl does not ask for the redirect again.
-                self.store.add(redirected_from, request.meta.get(SOURCE, ""), "")
+                store.add(redirected_from, request.meta.get(SOURCE, ""), "")
             self.stats.inc_value("sxcrawl/articles_skipped")
             raise AlreadyArchived(f"already archived: {request.url}")
 
@@ -133,7 +142,8 @@ class RetryBackoffMiddleware:
     Scrapy's ``RetryMiddleware`` re-queues a failed request at once; against a
     server that answered 429 or 503 that is the wrong thing to do. This one
     records the server's ``Retry-After`` on the way back and waits before a
-    retried request goes out. ``SXCRAWL_RETRY_BACKOFF = 0`` turns it off.
+    retried request goes out. ``SXCRAWL_RETRY_BACKOFF_ENABLED = False`` turns it
+    off; ``SXCRAWL_RETRY_BACKOFF = 0`` retries without waiting.
     """
 
     def __init__(self, base: float, cap: float) -> None:
@@ -142,14 +152,15 @@ class RetryBackoffMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryBackoffMiddleware:
-        base = crawler.settings.getfloat("SXCRAWL_RETRY_BACKOFF")
-        if base <= 0:
+        settings = crawler.settings
+        if not settings.getbool("SXCRAWL_RETRY_BACKOFF_ENABLED"):
             raise NotConfigured
-        return cls(base, crawler.settings.getfloat("SXCRAWL_RETRY_BACKOFF_MAX"))
+        base = settings.getfloat("SXCRAWL_RETRY_BACKOFF")
+        return cls(base, settings.getfloat("SXCRAWL_RETRY_BACKOFF_MAX"))
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before retry number ``attempt`` (1 for the first)."""
-        wait = min(self.cap, self.base * 2 ** (attempt - 1))
+        wait = min(self.cap, self.base * 2.0 ** (attempt - 1))
         if retry_after is not None:
             wait = max(wait, min(self.cap, retry_after))
         return wait
@@ -158,6 +169,8 @@ class RetryBackoffMiddleware:
         attempt = int(request.meta.get("retry_times", 0))
         if attempt:
             wait = self.delay(attempt, request.meta.get(_RETRY_AFTER))
+            if wait <= 0:
+                return
             logger.debug("retry %d of %s in %.1f s", attempt, request.url, wait)
             await asyncio.sleep(wait)
 

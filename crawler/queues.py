@@ -23,6 +23,7 @@ from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from queuelib.queue import BaseQueue
 from scrapy.squeues import PickleFifoDiskQueue
 
 if TYPE_CHECKING:
@@ -30,6 +31,14 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+
+def _disk_queue(crawler: Crawler, key: str) -> BaseQueue:
+    """Scrapy's pickling FIFO disk queue at ``key``."""
+    # Scrapy builds the class at import time; its type says BaseQueue, which
+    # has no from_crawler, although the class built does.
+    saved: BaseQueue = PickleFifoDiskQueue.from_crawler(crawler, key)  # type: ignore[attr-defined]
+    return saved
 
 
 class SavedOnCloseQueue:
@@ -40,7 +49,7 @@ class SavedOnCloseQueue:
         self.key = key
         self._requests: deque[Request] = deque()
         if Path(key).exists():
-            saved = PickleFifoDiskQueue.from_crawler(crawler, key)
+            saved = _disk_queue(crawler, key)
             while (request := saved.pop()) is not None:
                 self._requests.append(request)
             saved.close()
@@ -62,7 +71,7 @@ class SavedOnCloseQueue:
         """Save the requests still queued (none: nothing is written)."""
         if not self._requests:
             return
-        saved = PickleFifoDiskQueue.from_crawler(self.crawler, self.key)
+        saved = _disk_queue(self.crawler, self.key)
         for request in self._requests:
             try:
                 saved.push(request)

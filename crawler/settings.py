@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 
+from sxcorpus import __version__
+
 BOT_NAME = "sxcorpus"
 
 SPIDER_MODULES = ["crawler.spiders"]
@@ -19,10 +21,13 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 # --- who we are -------------------------------------------------------------
 
+#: The placeholder contact of a crawl nobody set one for (a live crawl warns).
+SXCRAWL_PLACEHOLDER_CONTACT = "mailto:sxcorpus-crawler@example.org"
 #: Contact put in the User-Agent, so that a site's operator can reach whoever
 #: runs the crawl. Set $SXCORPUS_CONTACT (or --contact) to your own.
-SXCRAWL_CONTACT = os.environ.get("SXCORPUS_CONTACT", "mailto:sxcorpus-crawler@example.org")
-SXCRAWL_USER_AGENT_TEMPLATE = "sxcorpus-crawler/0.1 (research corpus; +{contact})"
+SXCRAWL_CONTACT = os.environ.get("SXCORPUS_CONTACT", SXCRAWL_PLACEHOLDER_CONTACT)
+SXCRAWL_USER_AGENT_TEMPLATE = f"sxcorpus-crawler/{__version__} (research corpus; +{{contact}})"
+# crawler.cli rebuilds it from the template when --contact or --set changes the contact.
 USER_AGENT = SXCRAWL_USER_AGENT_TEMPLATE.format(contact=SXCRAWL_CONTACT)
 
 # --- politeness ---------------------------------------------------------------
@@ -53,7 +58,9 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-#: First retry waits this many seconds, then twice as long each time (0: off).
+#: Wait before retrying a request (crawler.middlewares.RetryBackoffMiddleware).
+SXCRAWL_RETRY_BACKOFF_ENABLED = True
+#: First retry waits this many seconds, then twice as long each time.
 SXCRAWL_RETRY_BACKOFF = 5.0
 #: Longest wait before a retry, also the cap on a server's Retry-After.
 SXCRAWL_RETRY_BACKOFF_MAX = 300.0
@@ -69,10 +76,22 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9,zh-TW;q=0.8,en;q=0.5",
 }
+
+# --- no listening sockets -------------------------------------------------------
+
+# A crawl listens on no port. Scrapy's telnet console and its remote-control
+# HTTP endpoint (which runs Python code sent with a token, and writes that
+# token to a file in the home directory) are both on by default.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- components -----------------------------------------------------------------
 
+EXTENSIONS = {
+    # The archived-articles store: one connection per crawl, opened with the
+    # spider and closed with it, shared by the middleware and the pipeline.
+    "crawler.extensions.ArchivedState": 0,
+}
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100): an archived article needs no robots check.
     "crawler.middlewares.ArchivedArticlesMiddleware": 40,
@@ -93,16 +112,19 @@ SCHEDULER_DISK_QUEUE = "crawler.queues.SavedOnCloseQueue"
 
 # --- where things go (crawler.cli sets these per run) ---------------------------
 
-#: The source crawled by this crawler (its sites/<name>.toml).
-SXCRAWL_SOURCE = ""
 #: Directory of the raw archive (data/raw); WARC files go to <dir>/<source>/.
 SXCRAWL_RAW_DIR = "data/raw"
 #: The archived-articles store (data/state/archived.sqlite3).
 SXCRAWL_STATE_FILE = "data/state/archived.sqlite3"
 #: Fetch every article again, archived or not.
 SXCRAWL_FULL = False
-#: Send every request through this HTTP proxy (the sample mirror), or "".
-SXCRAWL_MIRROR = ""
+#: Send every request through the HTTP proxy SXCRAWL_MIRROR (the sample mirror:
+#: `python -m crawler.testing.sampleserver` prints its URL); --mirror URL sets both.
+SXCRAWL_MIRROR_ENABLED = False
+SXCRAWL_MIRROR = None
+#: Stop the crawl at the first article that cannot be archived (disk full,
+#: permissions): the pages it would fetch next could not be archived either.
+SXCRAWL_STOP_ON_ARCHIVE_ERROR = True
 #: Close a WARC file and start the next one past this size: 1 GB is the
 #: customary WARC file size (Heritrix, wget), small enough to copy and re-read.
 SXCRAWL_WARC_MAX_BYTES = 1_000_000_000

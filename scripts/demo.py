@@ -3,10 +3,14 @@
 Starts the sample server on 127.0.0.1 (a copy of the source sites in their
 real templates, with their real encodings, damage and faults), crawls every
 source it mirrors (confirmed or not: on the mirror every pattern holds) into
-``data/raw/``, cleans the archive into the Parquet dataset in
-``data/clean/``, prints a per-site summary and one DuckDB query an analyst
-would run, and stops the server, also on error or Ctrl-C. Running it again
-is incremental: nothing new to crawl, nothing new to clean.
+``data/demo/raw/``, cleans the archive into the Parquet dataset in
+``data/demo/clean/``, prints a per-site summary and one DuckDB query an
+analyst would run, and stops the server, also on error or Ctrl-C. Running it
+again is incremental: nothing new to crawl, nothing new to clean.
+
+The demo has a data directory of its own (``data/demo/``, printed first), so
+it never touches a deployment's ``data/``: the sample sites carry the real
+sites' host names, and a real crawl would take their URLs for archived.
 
 Usage: ``python scripts/demo.py [--data-dir DIR] [--polite]``.
 """
@@ -27,12 +31,18 @@ sys.path.insert(0, str(REPO))
 
 from crawler.testing.sampleserver import mirrored_sources  # noqa: E402
 
+#: The demo's own data directory, apart from the deployment's data/.
+DEMO_DATA = REPO / "data" / "demo"
+
 #: Seconds to wait for the sample server's "serving http://127.0.0.1:PORT" line.
 SERVER_START_SECONDS = 30
 
 #: The server is ours and local: the crawl's politeness delays (2-3 s per
 #: request per site) would only make the demo slow. ``--polite`` keeps them.
-FAST_CRAWL = ("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false")
+FAST_CRAWL = (
+    *("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"),
+    *("--set", "SXCRAWL_RETRY_BACKOFF_ENABLED=false"),
+)
 
 # Exit statuses of `python -m cleaning process` that leave a dataset to show.
 PROCESS_OK = (0, 3)
@@ -116,17 +126,25 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def main(argv: list[str]) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--data-dir", type=Path, default=REPO / "data", help="where raw/ and clean/ go (data/)"
+        "--data-dir",
+        type=Path,
+        default=DEMO_DATA,
+        help="where the demo's raw/, state/, logs/ and clean/ go (default: data/demo)",
     )
     parser.add_argument(
         "--polite", action="store_true", help="crawl with the sources' real delays (slower)"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
     data = args.data_dir.resolve()
     started = time.monotonic()
+    print(f"demo data directory: {data} (apart from a deployment's data/)", flush=True)
     server = None
     try:
         step("Serving the sample sites on 127.0.0.1")

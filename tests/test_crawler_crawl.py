@@ -29,12 +29,15 @@ FAST = [
     "--set",
     "AUTOTHROTTLE_ENABLED=false",
     "--set",
-    "SXCRAWL_RETRY_BACKOFF=0",
+    "SXCRAWL_RETRY_BACKOFF_ENABLED=false",
 ]
 # Longest a crawl of the sample mirror may take before the test gives up.
 CRAWL_TIMEOUT = 120
 # The sources the mirror serves: crawled by name, confirmed (enabled) or not.
 MIRRORED = mirrored_sources()
+
+# Every test here runs real crawls in child processes (a few seconds each).
+pytestmark = pytest.mark.slow
 
 
 def crawl_command(server: SampleServer, data: Path, *extra: str) -> list[str]:
@@ -260,7 +263,7 @@ def test_sigterm_half_way_then_resume_archives_every_article_once(tmp_path):
         "--set",
         "AUTOTHROTTLE_ENABLED=false",
         "--set",
-        "SXCRAWL_RETRY_BACKOFF=0",
+        "SXCRAWL_RETRY_BACKOFF_ENABLED=false",
     ]
     expected = sample_articles()
     article_paths = {u.split("/", 3)[3] for u in expected}

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.items import RawPage
 from crawler.state import ArchivedStore
-from crawler.warc import OPEN_SUFFIX, WarcArchive, recover_open_files
+from crawler.warc import OPEN_SUFFIX, WarcArchive, recover_open_files, response_urls
 
 STARTED = dt.datetime(2024, 3, 1, 8, 30, 5, tzinfo=dt.UTC)
 
@@ -95,29 +100,133 @@ def test_no_file_when_nothing_is_written(tmp_path):
     assert not (tmp_path / "demo").exists()
 
 
-def test_a_file_left_open_by_a_killed_crawl_is_cut_after_its_last_whole_record(tmp_path):
+def kinds_and_urls(path: Path) -> list[tuple[str, str | None]]:
+    return [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r, _ in records(path)]
+
+
+@pytest.mark.parametrize("cut", ["request", "response"])
+def test_a_file_left_open_by_a_killed_crawl_is_cut_after_its_last_whole_article(tmp_path, cut):
     warc = archive(tmp_path)
     name = warc.write(page(1))
+    before_second = warc.size
     warc.write(page(2, body=b"x" * 5000))
     open_path = tmp_path / "demo" / (name + OPEN_SUFFIX)
-    warc._fh.flush()
     data = open_path.read_bytes()
-    # Simulate the kill: the last record's gzip member cut in the middle.
-    open_path.write_bytes(data[:-40])
-    warc._fh.close()
+    os.close(warc._fd)  # the kill: the file is never closed
+    # The second article's last record (its request) cut in the middle, or
+    # its first (the response).
+    end = len(data) - 40 if cut == "request" else before_second + 100
+    open_path.write_bytes(data[:end])
     recovered = recover_open_files(tmp_path)
     assert recovered == [tmp_path / "demo" / name]
-    kinds = [
-        (r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r, _ in records(recovered[0])
-    ]
-    # Everything before the cut record reads back; the cut one is gone.
-    assert kinds == [
+    # The first article reads back; none of the second, not even a whole
+    # response record without its request.
+    assert kinds_and_urls(recovered[0]) == [
         ("warcinfo", None),
         ("response", page(1).url),
         ("request", page(1).url),
-        ("response", page(2).url),
     ]
+    assert response_urls(recovered[0]) == [page(1).url]
     assert not list(tmp_path.glob("*/*" + OPEN_SUFFIX))
+
+
+def test_a_file_left_open_with_whole_articles_is_kept_whole(tmp_path):
+    warc = archive(tmp_path)
+    name = warc.write(page(1))
+    warc.write(page(2))
+    os.close(warc._fd)
+    size = (tmp_path / "demo" / (name + OPEN_SUFFIX)).stat().st_size
+    (recovered,) = recover_open_files(tmp_path)
+    assert recovered.stat().st_size == size
+    assert response_urls(recovered) == [page(1).url, page(2).url]
+
+
+# Writes three articles into a WARC file, the second under a file-size limit
+# (RLIMIT_FSIZE: the kernel fails writes past it with EFBIG, as a full disk
+# fails them with ENOSPC) that stops it at the point named by argv[2], and
+# prints what the archive did as JSON.
+_LIMITED_WRITER = """
+import datetime as dt, json, random, resource, sys, zlib
+from pathlib import Path
+from crawler.items import RawPage
+from crawler.warc import WarcArchive
+
+root, where = Path(sys.argv[1]), sys.argv[2]
+when = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+def page(n):
+    body = random.Random(n).randbytes(10_000)  # does not compress: sizes are predictable
+    return RawPage("demo", f"http://www.demo.example/news/show-{n}.html", 200, "HTTP/1.1",
+                   (("Content-Type", "text/html"),), body, when, "GET", ())
+# The second article's records as the archive writes them: response, then request.
+scratch = WarcArchive(root / "scratch", "demo", when, 10**9, {})
+scratch.write(page(1))
+first = scratch.size
+scratch.write(page(2))
+pair = (root / "scratch" / (scratch.current_name + ".open")).read_bytes()[first:]
+inflater = zlib.decompressobj(wbits=31)
+inflater.decompress(pair)
+response = len(pair) - len(inflater.unused_data)
+# (Record IDs and dates differ from run to run: compressed sizes by a few bytes.)
+room = {"nothing": 0, "mid-response": response // 2, "response-only": response,
+        "mid-request": response + (len(pair) - response) // 2,
+        "near-the-end": len(pair) - 50}[where]
+
+warc = WarcArchive(root / "demo", "demo", when, 10**9, {})
+warc.write(page(1))
+out = {"after_first": warc.size}
+resource.setrlimit(resource.RLIMIT_FSIZE, (warc.size + room, resource.RLIM_INFINITY))
+try:
+    warc.write(page(2))
+    out["second"] = "written"
+except OSError as exc:
+    out["second"] = exc.strerror
+out["size_after_failure"] = warc.size
+out["file_after_failure"] = (root / "demo" / (warc.current_name + ".open")).stat().st_size
+resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+warc.write(page(3))
+warc.close()
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize(
+    "where", ["nothing", "mid-response", "response-only", "mid-request", "near-the-end"]
+)
+def test_an_article_that_does_not_fit_is_not_written_at_all(tmp_path, where):
+    result = subprocess.run(
+        [sys.executable, "-c", _LIMITED_WRITER, str(tmp_path), where],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    outcome = json.loads(result.stdout)
+    assert outcome["second"] == "File too large"
+    # The file is as it was before the failed write...
+    assert outcome["size_after_failure"] == outcome["after_first"]
+    assert outcome["file_after_failure"] == outcome["after_first"]
+    # ...and the next article follows the first one as if nothing happened.
+    (path,) = (tmp_path / "demo").glob("*.warc.gz")
+    assert kinds_and_urls(path) == [
+        ("warcinfo", None),
+        ("response", page(1).url),
+        ("request", page(1).url),
+        ("response", page(3).url),
+        ("request", page(3).url),
+    ]
+
+
+def test_undo_last_takes_back_the_last_article_only(tmp_path):
+    warc = archive(tmp_path)
+    warc.write(page(1))
+    size = warc.size
+    name = warc.write(page(2))
+    warc.undo_last()
+    assert warc.size == size
+    warc.undo_last()  # nothing more to take back
+    warc.write(page(3))
+    warc.close()
+    assert response_urls(tmp_path / "demo" / name) == [page(1).url, page(3).url]
 
 
 def test_archived_store_remembers_urls_across_connections(tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -293,3 +295,13 @@ def test_each_article_once_over_the_whole_dataset_whatever_its_site(tmp_path: Pa
         ("doc0001", "finews"),
         ("doc0002", "finews.example.test"),
     ]
+
+
+def test_readers_do_not_import_the_writer() -> None:
+    code = (
+        "import sys, cleaning.batch.read; "
+        "writer = {'cleaning.batch.merge', 'cleaning.batch.staging', 'cleaning.batch.publish', "
+        "'cleaning.batch.run', 'cleaning.batch.pool', 'cleaning.page.clean'}; "
+        "assert not writer & set(sys.modules), writer & set(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

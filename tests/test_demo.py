@@ -12,6 +12,7 @@ stocks exact).
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import subprocess
 import sys
@@ -76,8 +77,10 @@ def _records(data: Path) -> list[dict[str, object]]:
     return records.to_table().to_pylist()
 
 
+@pytest.mark.slow
 def test_demo_prints_the_summary_and_a_query_and_stops_the_server(demo: tuple[Path, str]) -> None:
     data, out = demo
+    assert out.startswith(f"demo data directory: {data.resolve()}")
     assert "The dataset, per site" in out
     for site in mirrored_sources():
         assert site in out
@@ -87,6 +90,7 @@ def test_demo_prints_the_summary_and_a_query_and_stops_the_server(demo: tuple[Pa
     assert (data / "clean" / "current" / "manifest.json").is_file()
 
 
+@pytest.mark.slow
 def test_each_sample_article_appears_exactly_once(demo: tuple[Path, str]) -> None:
     data, _ = demo
     expected = _crawlable_articles()
@@ -95,6 +99,7 @@ def test_each_sample_article_appears_exactly_once(demo: tuple[Path, str]) -> Non
     assert len(set(urls)) == len(urls)
 
 
+@pytest.mark.slow
 def test_the_dataset_loads_with_duckdb(demo: tuple[Path, str]) -> None:
     data, _ = demo
     records = (data / "clean" / "current" / "records").as_posix()
@@ -143,6 +148,7 @@ def test_the_five_seeds_are_served_by_their_sources() -> None:
     assert "/system/_content/download.jsp?" in served["004"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("seed", "url"), _seed_pages())
 def test_seed_rows_match_their_gold(demo: tuple[Path, str], seed: str, url: str) -> None:
     data, _ = demo
@@ -160,3 +166,16 @@ def test_seed_rows_match_their_gold(demo: tuple[Path, str], seed: str, url: str)
     body, expected = _fold(row["body"]), _fold(gold["body"])
     cer = Levenshtein.distance(body, expected) / max(1, len(expected))
     assert cer <= MAX_BODY_CER, f"{seed}: body CER {cer:.4f}"
+
+
+def test_the_demo_has_a_data_directory_of_its_own() -> None:
+    # By default the demo writes to data/demo/, never to the deployment's data/
+    # (whose raw/, state/ and clean/ a real crawl and process use).
+    spec = importlib.util.spec_from_file_location("demo_script", REPO / "scripts" / "demo.py")
+    assert spec is not None and spec.loader is not None
+    demo_script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo_script)
+    default = demo_script.build_parser().parse_args([]).data_dir
+    assert default == REPO / "data" / "demo"
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
+    assert "/data/demo/" in ignored

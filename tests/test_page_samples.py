@@ -129,7 +129,8 @@ def test_br_separated_paragraphs_stay_apart() -> None:
 def test_page_without_date_has_no_published_at() -> None:
     entry = _one("no-date")
     body, headers = served(entry)
-    assert clean_page(body, entry["url"], headers).published_at is None
+    record = clean_page(body, entry["url"], headers)
+    assert record.published_at is None and record.published_precision is None
 
 
 def test_configured_site_is_named_and_other_hosts_use_the_host() -> None:

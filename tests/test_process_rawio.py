@@ -162,3 +162,30 @@ def test_headers_join_repeats_and_keep_names() -> None:
     assert list(headers) == ["Set-Cookie", "Content-Type"]
     assert "content-type" in headers
     assert len(headers) == 2
+
+
+@pytest.mark.parametrize("name", ["a.warc.gz", "a.warc"])
+def test_a_truncated_file_says_so_at_every_cut(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    originals = [_doc(n, f"<p>{'党建引领发展' * 100}{n}</p>".encode()) for n in range(3)]
+    offsets = write_warc(path, originals)
+    whole = path.read_bytes()
+    for cut in range(offsets[2] + 1, len(whole) - 40, 7):  # inside the last record
+        path.write_bytes(whole[:cut])
+        items = list(read_raw_file(path, "a"))
+        assert [d.url for d in _docs(items)] == [o.url for o in originals[:2]], cut
+        (failure,) = _failures(items)
+        assert (failure.reason, failure.raw_offset) == (CORRUPT_RECORD, offsets[2]), cut
+        assert "Error" not in failure.detail, failure.detail  # no raw exception name
+        assert f"byte {offsets[2]}" in failure.detail or "cut short" in failure.detail
+
+
+def test_a_damaged_record_says_what_and_at_which_byte(tmp_path: Path) -> None:
+    path = tmp_path / "a.warc.gz"
+    originals = [_doc(n, f"<p>{'党建引领发展' * 200}{n}</p>".encode()) for n in range(4)]
+    offsets = write_warc(path, originals)
+    _garble(path, offsets[1] + (offsets[2] - offsets[1]) // 2)
+    (failure,) = _failures(read_raw_file(path, "a"))
+    assert "gzip data corrupt" in failure.detail
+    assert f"record at byte {offsets[1]}" in failure.detail
+    assert f"resumed at byte {offsets[2]}" in failure.detail

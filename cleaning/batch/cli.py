@@ -61,6 +61,7 @@ from cleaning.batch.run import (
 from cleaning.batch.workers import FileResult
 from cleaning.page.config import DEFAULT_SITES_DIR, CleanerConfig
 from cleaning.record import CHINA_TZ, CLEANER_VERSION
+from sxcorpus import __version__
 
 logger = logging.getLogger("cleaning.batch.cli")
 
@@ -147,9 +148,9 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m cleaning") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m cleaning",
+        prog=prog,
         description=(
             "Clean the raw archive (WARC files from the crawler, or saved .html/.txt/.md "
             "pages) into the Parquet dataset analysts load with pandas, pyarrow, DuckDB "
@@ -160,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
             "file, offset and reason are in the errors table), 1 failure, 75 another "
             "run holds the lock, 2 bad arguments. See docs/dataset.md."
         ),
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__} (cleaner version {CLEANER_VERSION})",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     process = commands.add_parser(
@@ -424,8 +430,8 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = "python -m cleaning") -> int:
+    args = build_parser(prog).parse_args(argv)
     if args.command == "report":
         _configure_logging(args.verbose, args.quiet)
         dataset = args.dataset if args.dataset is not None else args.data_dir / "clean"

@@ -142,14 +142,14 @@ class LocalExecutor:
                 for worker in list(busy):
                     if worker.conn not in ready and worker.process.sentinel not in ready:
                         continue
-                    task = worker.task
-                    assert task is not None
-                    outcome = _receive(worker, task)
+                    done = worker.task
+                    assert done is not None
+                    outcome = _receive(worker, done)
                     busy.remove(worker)
                     worker.task = None
                     if isinstance(outcome, WorkerDied):
                         worker.kill()
-                        logger.warning("a worker died (%s) on %s", outcome.detail, task.path)
+                        logger.warning("a worker died (%s) on %s", outcome.detail, done.path)
                         if queue:
                             idle.append(_Worker(context, config, self.close_fd))
                     elif queue:

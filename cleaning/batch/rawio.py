@@ -33,7 +33,7 @@ import logging
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -359,16 +359,18 @@ def _read_warc(fh: BinaryIO, path: Path, raw_file: str, size: int) -> Iterator[R
         records = ArchiveIterator(fh, check_digests="raise")
         iterator = iter(records)
         url: str | None = None
+        said = _WarcioOutput()
         try:
             while True:
-                with _warcio_output(path) as said:
+                said.clear()
+                with said.captured():
                     record = next(iterator, None)
                     if record is None:
                         break
                     url = record.rec_headers.get_header("WARC-Target-URI")
                     item = _warc_item(record, raw_file, records.offset)
-                if said():
-                    logger.debug("%s: warcio at byte %d: %s", path, records.offset, said())
+                if said.text:
+                    logger.debug("%s: warcio near byte %d: %s", path, records.offset, said.text)
                 if item is not None:
                     yield item
                 url = None
@@ -387,17 +389,35 @@ def _read_warc(fh: BinaryIO, path: Path, raw_file: str, size: int) -> Iterator[R
             # records.offset is still the start of the record being read.
             offset = records.offset
             start = _next_record_start(fh, offset + 1, gzipped)
-            detail = _damage(exc, offset, start, size)
+            gzip_error = _gzip_error(fh, offset, start) if gzipped else None
+            detail = _damage(exc, gzip_error or said.text, offset, start)
             logger.warning("%s: unreadable WARC record at byte %d: %s", path, offset, detail)
             yield ErrorRow(raw_file, offset, CORRUPT_RECORD, detail, url)
 
 
-@contextlib.contextmanager
-def _warcio_output(path: Path) -> Iterator[Callable[[], str]]:
-    """Catch what warcio writes to stderr itself (it warns there, not through logging)."""
-    captured = io.StringIO()
-    with contextlib.redirect_stderr(captured):
-        yield lambda: " ".join(captured.getvalue().split())
+class _WarcioOutput:
+    """What warcio writes to stderr itself (it warns there, not through logging).
+
+    ``text`` covers the current record and the one before: warcio reports a
+    record's corrupt gzip data while reading it, and fails on the next one.
+    """
+
+    def __init__(self) -> None:
+        self._before = ""
+        self._buffer = io.StringIO()
+
+    @contextlib.contextmanager
+    def captured(self) -> Iterator[None]:
+        with contextlib.redirect_stderr(self._buffer):
+            yield
+
+    def clear(self) -> None:
+        self._before = self._buffer.getvalue()
+        self._buffer = io.StringIO()
+
+    @property
+    def text(self) -> str:
+        return " ".join((self._before + self._buffer.getvalue()).split())
 
 
 def _trailing_data(fh: BinaryIO, position: int) -> bool:
@@ -409,24 +429,46 @@ def _trailing_data(fh: BinaryIO, position: int) -> bool:
     return False
 
 
-def _damage(exc: BaseException, offset: int, next_start: int | None, size: int) -> str:
-    """What is damaged in the record at ``offset``, in words, and where reading resumed."""
+def _gzip_error(fh: BinaryIO, offset: int, end: int | None) -> str | None:
+    """zlib's complaint about the gzip member at ``offset`` (up to ``end``), if any."""
+    fh.seek(offset)
+    data = fh.read((end - offset) if end is not None else _RESYNC_CHUNK)
+    try:
+        zlib.decompressobj(wbits=31).decompress(data)
+    except zlib.error as error:
+        return f"zlib: {error}"
+    return None
+
+
+def _damage(exc: BaseException, said: str, offset: int, next_start: int | None) -> str:
+    """What is damaged in the record at ``offset``, in words, and where reading resumed.
+
+    ``said``: zlib's or warcio's own complaint (warcio reports corrupt gzip
+    data on stderr, then reads on as if the bytes were plain).
+    """
     message = _one_line(exc)
     text = str(exc)
-    if isinstance(exc, zlib.error) or "decompress" in text:
-        what = f"gzip data corrupt ({message})"
+    if (
+        isinstance(exc, zlib.error)
+        or "decompress" in text
+        or "decompress" in said
+        or said.startswith("zlib: ")
+    ):
+        what = "gzip data corrupt"
+        if said.startswith("zlib: "):
+            what += f" ({said.removeprefix('zlib: ')[:_DETAIL_MAX]})"
     elif "digest" in text:
         what = f"content does not match its digest ({message})"
     elif "Invalid WARC record" in text or "Unknown archive format" in text:
-        what = f"WARC header unreadable ({message})"
+        what = "WARC header unreadable (it does not start with a WARC version line)"
     elif isinstance(exc, (AttributeError, KeyError, EOFError)):
         # warcio trips over a header it expects and does not find.
         what = "WARC header incomplete"
     else:
         what = message
     if next_start is None:
-        if isinstance(exc, (AttributeError, EOFError)) or "decompress" in text:
-            what = f"truncated: the file ends inside this record; {what}"
+        if isinstance(exc, (AttributeError, EOFError)) or what == "gzip data corrupt":
+            what = f"truncated: the file ends inside this record ({what})"
         return f"{what}; record at byte {offset}, nothing readable after it"
     return f"{what}; record at byte {offset}, reading resumed at byte {next_start}"
 

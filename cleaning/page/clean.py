@@ -23,11 +23,11 @@ from cleaning.errors import (
     NoReadableText,
 )
 from cleaning.page.config import DEFAULT_CONFIG, MAX_DOCUMENT_BYTES, CleanerConfig
-from cleaning.page.metadata import detect_script
 from cleaning.page.readable import has_readable_text
 from cleaning.page.sites import rules_for
-from cleaning.page.stages import PAGE_STAGES, Page
+from cleaning.page.stages import Page, run_stages
 from cleaning.record import Record
+from cleaning.text.scripts import detect_script
 from cleaning.text.wordcount import word_count
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,13 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(dt.UTC)
 
 
+def _refuse_unreadable(body: tuple[str, ...]) -> None:
+    """Raise ``NoReadableText`` when a body has text but nothing readable in it."""
+    text = "\n".join(body)
+    if text.strip() and not has_readable_text(text):
+        raise NoReadableText(f"{len(text)} characters, none of them Chinese or a Latin word")
+
+
 def _run(
     body: bytes,
     url: str,
@@ -100,12 +107,17 @@ def _run(
     except ValueError:
         site = None
     page = Page(raw=body, url=url, headers=headers, site=site)
-    for _name, stage in PAGE_STAGES:
-        page = stage(page)
+    # A page refused because nothing in it was readable is not a listing or a
+    # navigation page: say what it is.
+    page = run_stages(
+        page,
+        on_refused=lambda reached: _refuse_unreadable(
+            reached.body or tuple(block.text for block in reached.blocks)
+        ),
+    )
     assert page.decoded is not None
+    _refuse_unreadable(page.body)
     text = "\n".join(page.body)
-    if not has_readable_text(text):
-        raise NoReadableText(f"{len(text)} characters, none of them Chinese or a Latin word")
     repairs = page.repairs
     if page.decoded.replaced:
         repairs = tuple(sorted({*repairs, "decode-replaced"}))
@@ -115,6 +127,7 @@ def _run(
         site=site_name(url, page),
         title=page.title,
         published_at=page.published_at,
+        published_precision=page.published_precision,
         source=page.source,
         author=page.author,
         category=page.category,

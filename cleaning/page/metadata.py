@@ -21,12 +21,13 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
-from cleaning.page.decode import big5_hanzi, gb2312_hanzi
-from cleaning.page.furniture import fold_spaces, match_view, view_positions
+from cleaning.page.furniture import match_view, view_positions
 from cleaning.record import CHINA_TZ
+from cleaning.text.normalize import fold_spaces
 
 #: China Standard Time, the zone of every date line of this corpus.
 CHINA = CHINA_TZ
@@ -52,9 +53,14 @@ DATE_LABELS = (
     "时间",
     "日期",
     "编辑",
-    "更新时间",
 )
-_DATE_LABEL = re.compile("(?:" + "|".join(DATE_LABELS) + r")\s*[:：]?\s*$")
+#: Labels of the time a page was last changed: the published time is not
+#: this one, so such a date ranks below an unlabelled one (``UPDATED_RANK``).
+UPDATED_LABELS = ("更新时间", "更新日期", "更新于", "最后更新", "最后修改", "修改时间", "修改于")
+_DATE_LABEL = re.compile("(?:" + "|".join(DATE_LABELS + UPDATED_LABELS) + r")\s*[:：]?\s*$")
+#: Rank of an unlabelled date on a metadata line, and of an update time.
+UNLABELLED_RANK = len(DATE_LABELS)
+UPDATED_RANK = UNLABELLED_RANK + 1
 
 #: Labels that end a field on a metadata line (``来源:经济日报 时间:…``).
 _FIELD_END = re.compile(
@@ -92,6 +98,46 @@ def china_time(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
 
 
+#: How much of a time a page gave, finest first (``Record.published_precision``).
+PRECISIONS = ("second", "minute", "day")
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A point in time as a page gives it: the moment and how precise it is.
+
+    A date-only value is China midnight with ``precision == "day"``, so it
+    can be told from a time printed as ``00:00``.
+    """
+
+    moment: dt.datetime
+    precision: str
+
+    @property
+    def day(self) -> dt.date:
+        """The calendar day in China time."""
+        return self.moment.astimezone(CHINA).date()
+
+    @property
+    def has_time(self) -> bool:
+        return self.precision != "day"
+
+
+def parse_stamp(text: str) -> Stamp | None:
+    """The first valid date (and time) in ``text``, with its precision.
+
+    >>> parse_stamp("编辑:2022-02-22 08:36").precision
+    'minute'
+    >>> parse_stamp("2022/02/22")
+    Stamp(moment=datetime.datetime(2022, 2, 22, 0, 0, tzinfo=...), precision='day')
+    """
+    for found in _DATE.finditer(text):
+        stamp = _stamp(found)
+        if stamp is not None:
+            return stamp
+    return None
+
+
 def parse_date(text: str) -> dt.datetime | None:
     """The first valid date and time in ``text``, zone-aware.
 
@@ -106,11 +152,16 @@ def parse_date(text: str) -> dt.datetime | None:
     >>> parse_date("电话:0354-2063092") is None
     True
     """
-    for found in _DATE.finditer(text):
-        moment = _moment(found)
-        if moment is not None:
-            return moment
-    return None
+    stamp = parse_stamp(text)
+    return stamp.moment if stamp else None
+
+
+def _stamp(found: re.Match[str]) -> Stamp | None:
+    moment = _moment(found)
+    if moment is None:
+        return None
+    precision = "second" if found["S"] else "minute" if found["M"] else "day"
+    return Stamp(moment, precision)
 
 
 def _moment(found: re.Match[str]) -> dt.datetime | None:
@@ -137,35 +188,200 @@ def _moment(found: re.Match[str]) -> dt.datetime | None:
 
 def parse_iso(value: str) -> dt.datetime | None:
     """An ISO 8601 (or ``YYYY-MM-DD HH:MM:SS +0800``) value, zone-aware."""
+    stamp = parse_iso_stamp(value)
+    return stamp.moment if stamp else None
+
+
+def parse_iso_stamp(value: str) -> Stamp | None:
+    """An ISO 8601 value of a ``<meta>`` tag or front matter, with its precision."""
     value = value.strip()
+    stamp = parse_stamp(value)
+    if stamp is not None:
+        return stamp
     try:
-        return china_time(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+        moment = china_time(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
     except ValueError:
-        return parse_date(value)
+        return None
+    return Stamp(moment, "second") if MIN_YEAR <= moment.year <= MAX_YEAR else None
+
+
+class DateClue(NamedTuple):
+    """A date printed on a line, the rank of its label (0 strongest) and where
+    the line is (the order the evidence was given in, 0 nearest the headline)."""
+
+    stamp: Stamp
+    rank: int
+    order: int = 0
 
 
 def labelled_date(line: str) -> tuple[int, dt.datetime] | None:
     """A date on a metadata line and the rank of its label (0 strongest).
 
     A date after a known label (``发布时间：``, ``時間:``, ``编辑:``) ranks
-    by the label; an unlabelled date on a short line ranks last.
+    by the label; an unlabelled date on a short line ranks after them, an
+    update time (``更新时间：``) last. Of several dates on a line, the best
+    ranked is taken (``更新时间：… 发布时间：…`` gives the second).
 
     >>> rank, moment = labelled_date("來源:經(jīng)濟(jì)日報 時間:2020-09-22 11:59:19")
     >>> rank, moment.isoformat()
     (5, '2020-09-22T11:59:19+08:00')
     """
+    clue = line_date(line)
+    return (clue.rank, clue.stamp.moment) if clue else None
+
+
+def line_date(line: str, order: int = 0) -> DateClue | None:
+    """The best-labelled date of a line, whatever the line is (see ``date_line``)."""
     view = match_view(line)
+    best: DateClue | None = None
     for found in _DATE.finditer(view):
-        moment = _moment(found)
-        if moment is None:
+        stamp = _stamp(found)
+        if stamp is None:
             continue
-        before = view[: found.start()]
-        label = _DATE_LABEL.search(before[-12:])
-        if label:
+        label = _DATE_LABEL.search(view[max(0, found.start() - 12) : found.start()])
+        if label is None:
+            rank = UNLABELLED_RANK
+        else:
             word = label.group(0).rstrip(" :：")
-            return DATE_LABELS.index(word), moment
-        return len(DATE_LABELS), moment
+            rank = DATE_LABELS.index(word) if word in DATE_LABELS else UPDATED_RANK
+        if best is None or rank < best.rank:
+            best = DateClue(stamp, rank, order)
+    return best
+
+
+#: Field labels that make a line with a date a metadata line even when the
+#: rest of it runs on (``作者：X 2020年01月12日18:32 浏览：272 收藏 觉得不错，我要 赞赏``).
+_FIELD_LABEL = re.compile(r"(?:作者|来源|浏览|阅读|点击|编辑|责任编辑|原创|发布)\s*[:：]?")
+
+#: Longest line read for a date beside a headline: longer is prose.
+MAX_DATE_LINE_CHARS = 100
+
+
+def date_line(line: str, order: int = 0) -> DateClue | None:
+    """The date of a metadata line (``is_metadata_line``, or a short line of
+    labelled fields with a date), else None: prose that mentions a date is not one."""
+    if len(line) > MAX_DATE_LINE_CHARS:
+        return None
+    if not is_metadata_line(line):
+        view = match_view(line)
+        if _SENTENCE_END.search(view) or not _FIELD_LABEL.search(view):
+            return None
+    return line_date(line, order)
+
+
+#: A date in a URL path: ``/2024-05/20/``, ``/2022/0218/``, ``t20240520_``,
+#: ``/c/2024-05-10/doc-`` (a four-digit year; two-digit years are too often ids).
+_URL_DATE = re.compile(
+    r"(?<![\d])(?P<y>(?:19|20)\d\d)[-/_]?(?P<m>0[1-9]|1[0-2])[-/_]?(?P<d>0[1-9]|[12]\d|3[01])(?![\d])"
+)
+
+
+def url_date(url: str) -> Stamp | None:
+    """The date a URL's path carries, day precision, else None.
+
+    >>> url_date("https://news.example.cn/2024-05/20/content_1.htm").moment.date()
+    datetime.date(2024, 5, 20)
+    >>> url_date("http://example.cn/gj/202405/t20240520_15263156.htm").moment.date()
+    datetime.date(2024, 5, 20)
+    >>> url_date("http://example.cn/a.asp?id=2024123") is None
+    True
+    """
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    for found in _URL_DATE.finditer(path):
+        try:
+            moment = dt.datetime(int(found["y"]), int(found["m"]), int(found["d"]), tzinfo=CHINA)
+        except ValueError:
+            continue
+        if MIN_YEAR <= moment.year <= MAX_YEAR:
+            return Stamp(moment, "day")
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class DateEvidence:
+    """Every clue to when an article was published, gathered by the page stages.
+
+    ``near`` are the lines beside the headline (nearest first), ``above``
+    the other lines above the article, ``below`` those below it; ``ruled``
+    the texts a site rule names; ``meta`` the head's time; ``url`` the
+    document's URL.
+    """
+
+    matter: Stamp | None = None
+    ruled: tuple[str, ...] = ()
+    near: tuple[str, ...] = ()
+    above: tuple[str, ...] = ()
+    below: tuple[str, ...] = ()
+    meta: Stamp | None = None
+    url: str = ""
+
+
+class Published(NamedTuple):
+    """The publication time chosen and the clue it came from (for the stage counters)."""
+
+    stamp: Stamp | None
+    via: str
+
+
+def _best(clues: list[DateClue], meta: Stamp | None) -> DateClue | None:
+    """The best clue: strongest label, then agreeing with the head's day, then nearest."""
+    if not clues:
+        return None
+
+    def key(clue: DateClue) -> tuple[int, int, int]:
+        agrees = meta is not None and clue.stamp.day == meta.day
+        return clue.rank, 0 if agrees else 1, clue.order
+
+    return min(clues, key=key)
+
+
+def _clues(lines: Iterable[str], metadata_only: bool = True) -> list[DateClue]:
+    read = date_line if metadata_only else line_date
+    found = (read(line, order) for order, line in enumerate(lines))
+    return [clue for clue in found if clue is not None]
+
+
+def choose_published(evidence: DateEvidence) -> Published:
+    """The publication time the way a reader finds it.
+
+    In order: front matter; a site rule's date element; the time printed
+    beside the headline or above the article (its label's rank, then
+    agreement with the head's day, then nearness); a time printed below the
+    article; the head's ``<meta>``/JSON-LD time; the URL's date. The head's
+    time wins only where the page prints none, or where it refines a
+    date-only printed value on the same day: a date-only value never
+    replaces a printed time, and a printed time wins over a head that
+    disagrees. An update time (``更新时间``) is taken only when nothing else
+    gives a time of publication.
+    """
+    if evidence.matter is not None:
+        return Published(evidence.matter, "matter")
+    meta = evidence.meta
+    ruled = _best(_clues(evidence.ruled, metadata_only=False), meta)
+    if ruled is not None:
+        return Published(ruled.stamp, "site-rule")
+    updated: DateClue | None = None
+    for via, lines in (("visible", (*evidence.near, *evidence.above)), ("below", evidence.below)):
+        clue = _best(_clues(lines), meta)
+        if clue is not None and clue.rank == UPDATED_RANK:
+            updated = updated or clue
+            clue = None
+        if clue is None:
+            continue
+        if meta is not None and (
+            (not clue.stamp.has_time and meta.has_time and meta.day == clue.stamp.day)
+            or (via == "below" and not (clue.stamp.has_time and clue.stamp.day == meta.day))
+        ):
+            return Published(meta, "meta")
+        return Published(clue.stamp, via)
+    if meta is not None:
+        return Published(meta, "meta")
+    if updated is not None:
+        return Published(updated.stamp, "updated")
+    from_url = url_date(evidence.url)
+    if from_url is not None:
+        return Published(from_url, "url")
+    return Published(None, "none")
 
 
 _VALUE_TRIM = "（）()【】[]<>《》 ,，.。;；|｜\u00a0\u3000"
@@ -312,16 +528,15 @@ class HeadMeta:
 
     title: str | None = None
     og_title: str | None = None
-    published: dt.datetime | None = None
+    published: Stamp | None = None
     author: str | None = None
     source: str | None = None
     site_name: str | None = None
     keywords: tuple[str, ...] = ()
 
 
-_META_XPATH = etree.XPath("//meta[@content]")
-_TITLE_XPATH = etree.XPath("//title")
-_JSONLD_XPATH = etree.XPath("//script[@type='application/ld+json']")
+#: The elements ``head_meta`` reads, found in one pass over the tree.
+_HEAD_TAGS = ("meta", "title", "script")
 
 #: ``<meta>`` names and properties that carry the publication time.
 PUBLISHED_META = (
@@ -335,27 +550,56 @@ PUBLISHED_META = (
     "published_time",
     "datepublished",
     "weibo:article:create_at",
+    "weibo: article:create_at",
+    "og:time",
+    "pubtime",
+    "publish-date",
+    "publication_date",
+    "dc.date.issued",
 )
 
 
-def head_meta(root: etree._Element) -> HeadMeta:
-    """Read the head of a parsed page (before scripts are skipped)."""
+#: JSON-LD keys of the publication time: schema.org's, and the ``pubDate``
+#: of the structured data Chinese sites give their search engine (``upDate``,
+#: the update time, is not one).
+LD_PUBLISHED = ("datePublished", "pubDate")
+
+
+def element_text(element: etree._Element) -> str:
+    """The text an element holds, its descendants' included."""
+    return "".join(t for t in element.itertext() if isinstance(t, str))
+
+
+def head_meta(root: etree._Element | None) -> HeadMeta:
+    """Read the head of a parsed page (before scripts are skipped); nothing without one."""
+    if root is None:
+        return HeadMeta()
     metas: dict[str, str] = {}
-    for meta in _META_XPATH(root):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key and key not in metas:
-            metas[key] = meta.get("content") or ""
-    titles = _TITLE_XPATH(root)
-    title = fold_spaces("".join(titles[0].itertext())) if titles else None
+    titles: list[etree._Element] = []
+    scripts: list[etree._Element] = []
+    for element in root.iter(*_HEAD_TAGS):
+        if element.tag == "title":
+            titles.append(element)
+        elif element.tag == "script":
+            if (element.get("type") or "").strip().lower() == "application/ld+json":
+                scripts.append(element)
+        elif element.get("content") is not None:
+            name = element.get("property") or element.get("name") or element.get("itemprop")
+            key = (name or "").strip().lower()
+            if key and key not in metas:
+                metas[key] = element.get("content") or ""
+    title = fold_spaces(element_text(titles[0])) if titles else None
     published = None
     for key in PUBLISHED_META:
         if metas.get(key):
-            published = parse_iso(metas[key])
+            published = parse_iso_stamp(metas[key])
             if published:
                 break
-    ld = _json_ld(root)
-    if published is None and isinstance(ld.get("datePublished"), str):
-        published = parse_iso(ld["datePublished"])
+    ld = _json_ld(scripts)
+    for key in LD_PUBLISHED:
+        value = ld.get(key)
+        if published is None and isinstance(value, str):
+            published = parse_iso_stamp(value)
     author = metas.get("author") or _ld_name(ld.get("author"))
     keywords = tuple(
         k.strip() for k in re.split(r"[,，;；|\s]+", metas.get("keywords", "")) if k.strip()
@@ -371,15 +615,17 @@ def head_meta(root: etree._Element) -> HeadMeta:
     )
 
 
-def _json_ld(root: etree._Element) -> Mapping[str, object]:
-    for script in _JSONLD_XPATH(root):
+def _json_ld(scripts: list[etree._Element]) -> Mapping[str, object]:
+    for script in scripts:
         try:
             data = json.loads(script.text or "")
         except ValueError:
             continue
         items = data if isinstance(data, list) else data.get("@graph", [data])
         for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and ("datePublished" in item or "headline" in item):
+            if isinstance(item, dict) and (
+                "headline" in item or any(key in item for key in LD_PUBLISHED)
+            ):
                 return item
     return {}
 
@@ -394,38 +640,3 @@ def _ld_name(value: object) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     return value if isinstance(value, str) and value.strip() else None
-
-
-#: Characters only the traditional script writes (in Big5, not in GB2312:
-#: 發, 黨, 國) and only the simplified script writes (in GB2312, not in Big5:
-#: 发, 党, 国). Characters both share say nothing.
-_BIG5, _GB2312 = frozenset(big5_hanzi()), frozenset(gb2312_hanzi())
-TRADITIONAL_ONLY = _BIG5 - _GB2312
-SIMPLIFIED_ONLY = _GB2312 - _BIG5
-
-_TRADITIONAL_RE = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY)) + "]")
-_SIMPLIFIED_RE = re.compile("[" + "".join(sorted(SIMPLIFIED_ONLY)) + "]")
-
-#: Share of script-marked characters above which a text is of one script;
-#: between the two it is ``mixed``. Seeds 001 and 003 (traditional with
-#: pinyin residue) are at 0.99; simplified seeds at 0.0; quotes of one script
-#: in an article of the other stay under 10%.
-SCRIPT_SHARE = 0.9
-
-
-def detect_script(text: str) -> str:
-    """``simplified``, ``traditional`` or ``mixed``: the script ``text`` is written in.
-
-    >>> detect_script("傾聽基層心聲 助推黨建發展"), detect_script("倾听基层心声 助推党建发展")
-    ('traditional', 'simplified')
-    >>> detect_script("党建 黨建 发展 發展")
-    'mixed'
-    """
-    traditional = len(_TRADITIONAL_RE.findall(text))
-    simplified = len(_SIMPLIFIED_RE.findall(text))
-    marked = traditional + simplified
-    if not marked or simplified >= SCRIPT_SHARE * marked:
-        return "simplified"
-    if traditional >= SCRIPT_SHARE * marked:
-        return "traditional"
-    return "mixed"

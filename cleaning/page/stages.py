@@ -1,34 +1,48 @@
 """The page stages of ``clean_page`` and their order, written down once.
 
-Each stage is a pure function ``(Page) -> Page`` over one document's working
-state; ``PAGE_STAGES`` is the order (DESIGN.md, "cleaning/: stages over one
-record"):
+Each stage is a function ``(Page) -> Page`` over one document's working
+state, a thin adapter over the module that does the work; ``PAGE_STAGES``
+is the order (DESIGN.md, "cleaning/: stages over one record"):
 
-1. ``decode``: bytes to text, the evidence in order (``charset``);
+1. ``decode``: bytes to text, the evidence in order (``decode``);
 2. ``read``: the reader by document kind, one HTML parse (``documents``);
-3. ``stocks``: quote widgets unwrapped, their codes kept (``stocklinks``);
-4. ``blocks``: site-rule furniture dropped, the page linearised into blocks
-   and the article's container chosen by site rule or by the generic
-   extractor (``extract.page_blocks``);
-5. ``title``: the title, from front matter, site rule, head or headings;
+3. ``stocks``: quote widgets unwrapped *in the parsed tree*, their codes
+   kept (``stocklinks``);
+4. ``blocks``: site-rule furniture dropped *from the tree*, the page
+   linearised into blocks and the article's container chosen by site rule
+   or by the generic extractor (``extract.page_blocks``);
+5. ``title``: the title, from front matter, site rule, or the headline as
+   printed (``title``);
 6. ``edges``: furniture cut from both edges of the body, captions, bylines
    and ad labels from inside it (``extract.article_body``, ``furniture``);
-7. ``metadata``: time, source, author, category, tags, original URL from
-   the head, the front matter and the lines cut at the edges (``metadata``);
+7. ``metadata``: time (``metadata.choose_published``), source, author,
+   category, tags, original URL from the head, the front matter and the
+   lines around the headline and the article (``metadata``);
 8. ``repair``: ``repair_text`` on the title, body and names.
 
-A stage that finds the document cannot become a record raises a
-``CleaningError``; ``cleaning.page.clean`` turns the final state into a ``Record``.
+Stages 3 and 4 change the parsed tree (the only state that is not
+replaced); the others only read it. A stage that finds the document cannot
+become a record raises a ``CleaningError``; ``cleaning.page.clean`` runs the
+stages (``run_stages``) and turns the final state into a ``Record``. Inside
+``with collecting() as stats:`` every page cleaned adds its time per stage
+and the title and metadata stages' choices to ``stats`` (``make bench``
+prints them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import NamedTuple
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from cleaning.errors import NotAnArticle
 from cleaning.page import documents, extract, furniture, metadata, stocklinks
+from cleaning.page import title as titles
 from cleaning.page.decode import Decoded, decode
 from cleaning.page.sites import SiteRules
 from cleaning.record import Stock
@@ -39,14 +53,24 @@ from cleaning.text.repair import repair_text_explained
 #: sites has 160; navigation-only pages keep under 20 after trimming).
 MIN_BODY_CHARS = 20
 
-#: Longest first line of a plain-text document taken as its title: longer
-#: is a paragraph (the seeds' titles are 13-16 characters, headlines of the
-#: corpus rarely pass 40).
-MAX_TITLE_CHARS = 80
 
 #: Blocks before the container searched for the date and source line: the
 #: title, the info line and the controls that portals put above the body.
 CONTEXT_BLOCKS = 8
+
+#: Blocks after the headline read for the time printed beside it (the
+#: date line comes within a subtitle, a source line and a share bar) ...
+NEAR_AFTER_TITLE = 6
+
+#: ... and blocks before it (a date printed above the headline).
+NEAR_BEFORE_TITLE = 2
+
+#: Blocks after the container read for a date printed below the article.
+AFTER_BLOCKS = 3
+
+#: Characters outside links a line above the article needs for its date to
+#: be read (``2022-02-12``: a date that is itself a link is a list's date).
+MIN_DATE_CHARS = 10
 
 #: Characters of the body read to tell its script: a few paragraphs settle it.
 SCRIPT_SAMPLE_CHARS = 2000
@@ -72,11 +96,14 @@ class Page(NamedTuple):
     span: tuple[int, int] = (0, 0)
     title: str | None = None
     title_index: int | None = None
+    title_via: str = ""
     body: tuple[str, ...] = ()
     above: tuple[str, ...] = ()
     below: tuple[extract.Block, ...] = ()
     context: tuple[str, ...] = ()
     published_at: dt.datetime | None = None
+    published_precision: str | None = None
+    published_via: str = ""
     source: str | None = None
     author: str | None = None
     category: str | None = None
@@ -85,7 +112,7 @@ class Page(NamedTuple):
     script_sample: str = ""
     repairs: tuple[str, ...] = ()
 
-    def replace(self, **changes: object) -> Page:
+    def replace(self, **changes: Any) -> Page:
         """A copy of the state with ``changes``."""
         return self._replace(**changes)
 
@@ -111,7 +138,7 @@ def read_stage(page: Page) -> Page:
 
 
 def stocks_stage(page: Page) -> Page:
-    """Quote widgets unwrapped in the tree, their codes collected."""
+    """Quote widgets unwrapped in the parsed tree (it changes the tree), their codes collected."""
     root = page.document.root if page.document else None
     if root is None or not stocklinks.may_have_widgets(page.decoded.text if page.decoded else ""):
         return page
@@ -119,10 +146,12 @@ def stocks_stage(page: Page) -> Page:
 
 
 def blocks_stage(page: Page) -> Page:
-    """The page as blocks and the range of the article's container among them."""
+    """The page as blocks and the range of the article's container among them
+    (``extract.page_blocks``); drops the site rule's ``drop`` elements from the
+    parsed tree (it changes the tree)."""
     assert page.document is not None
-    titles = (page.head.og_title, page.head.title)
-    found = extract.page_blocks(page.document, page.site, titles)
+    head_titles = (page.head.og_title, page.head.title)
+    found = extract.page_blocks(page.document, page.site, head_titles)
     return page.replace(blocks=found.blocks, span=found.span)
 
 
@@ -131,31 +160,30 @@ def _fold(text: str | None) -> str:
 
 
 def title_stage(page: Page) -> Page:
-    """The title: front matter, site rule, head, headings; text: the first line."""
+    """The title (``title.choose``): front matter, site rule, else the headline
+    as printed; a text's first line. Reads the blocks; changes nothing."""
     document = page.document
     assert document is not None
     start, end = page.span
     if document.kind == "text":
-        for index in range(start, end):
-            line = page.blocks[index].text
-            if (
-                furniture.breadcrumb(line) is None
-                and not furniture.is_furniture(line)
-                and not metadata.is_metadata_line(line)
-            ):
-                if len(line) > MAX_TITLE_CHARS:
-                    return page
-                return page.replace(title=line, title_index=index)
-        return page
+        choice = titles.text_title(page.blocks, start, end)
+        return page.replace(title=choice.text, title_index=choice.at, title_via=choice.via)
     matter = document.front_matter.get("title")
     if isinstance(matter, str) and matter.strip():
-        return page.replace(title=furniture.fold_spaces(matter))
+        return page.replace(title=furniture.fold_spaces(matter), title_via="matter")
     if page.site is not None and document.root is not None:
         chosen = page.site.select("title", document.root)
-        text = furniture.fold_spaces("".join(chosen[0].itertext())) if chosen else ""
+        text = furniture.fold_spaces(metadata.element_text(chosen[0])) if chosen else ""
         if text:
-            return page.replace(title=text, title_index=_find_block(page, text))
-    return _title_from_page(page)
+            return page.replace(
+                title=text, title_index=_find_block(page, text), title_via="site-rule"
+            )
+    names = [n for n in (page.site.title_suffix if page.site else None, page.head.site_name) if n]
+    choice = titles.choose(page.blocks, start, page.head, names)
+    index = choice.at
+    if index is None and choice.text:
+        index = _find_block(page, choice.text)
+    return page.replace(title=choice.text, title_index=index, title_via=choice.via)
 
 
 def _find_block(page: Page, text: str) -> int | None:
@@ -164,28 +192,6 @@ def _find_block(page: Page, text: str) -> int | None:
         if _fold(block.text) == target:
             return block.index
     return None
-
-
-def _title_from_page(page: Page) -> Page:
-    head = page.head
-    full = head.og_title or head.title or ""
-    suffixes = [s for s in (page.site.title_suffix if page.site else None, head.site_name) if s]
-    stripped = metadata.strip_site_suffix(full, suffixes) if full else ""
-    start, _ = page.span
-    lo = max(0, start - 3 * CONTEXT_BLOCKS)
-    hi = min(len(page.blocks), start + 3)
-    headings = [b for b in page.blocks[lo:hi] if b.heading and not b.furniture and b.text]
-    folded_full = _fold(full)
-    for block in headings:
-        text = _fold(block.text)
-        if folded_full and (text in folded_full or _fold(stripped) in text) and len(text) >= 2:
-            return page.replace(title=block.text, title_index=block.index)
-    if stripped:
-        return page.replace(title=stripped, title_index=_find_block(page, stripped))
-    if headings:
-        block = headings[-1]
-        return page.replace(title=block.text, title_index=block.index)
-    return page
 
 
 def edges_stage(page: Page) -> Page:
@@ -215,14 +221,16 @@ def edges_stage(page: Page) -> Page:
 
 
 def metadata_stage(page: Page) -> Page:
-    """Time, source, author, category, tags and original URL from every clue, in order."""
+    """Time (``metadata.choose_published``), source, author, category, tags
+    and original URL from every clue, in order. Reads the blocks and the
+    site rule's elements; changes nothing."""
     document = page.document
     assert document is not None
     matter = document.front_matter
     ruled = _site_texts(page)
     lines = [*page.above, *page.context, *(b.text for b in page.below)]
-    published = _matter_date(matter) or _best_date(ruled.get("date", []))
-    published = published or page.head.published or _best_date(lines)
+    published = metadata.choose_published(_date_evidence(page, ruled))
+    stamp = published.stamp
     source = _first(metadata.source_of, [*ruled.get("source", []), *lines]) or page.head.source
     author = _first(metadata.author_of, [*ruled.get("author", []), *page.above, *page.context])
     category = _matter_first(matter, "categories", "category")
@@ -237,13 +245,53 @@ def metadata_stage(page: Page) -> Page:
         if original:
             break
     return page.replace(
-        published_at=published,
+        published_at=stamp.moment if stamp else None,
+        published_precision=stamp.precision if stamp else None,
+        published_via=published.via,
         source=source,
         author=author or page.head.author,
         category=category,
         tags=tags,
         original_url=original,
     )
+
+
+def _date_evidence(page: Page, ruled: Mapping[str, list[str]]) -> metadata.DateEvidence:
+    """The lines where a reader looks for the time: beside the headline (below
+    it first), above the article, below it."""
+    start, end = page.span
+    blocks = page.blocks
+    near: list[str] = []
+    if page.title_index is not None:
+        at = page.title_index
+        near = [b.text for b in blocks[at + 1 : at + 1 + NEAR_AFTER_TITLE]]
+        near += [b.text for b in reversed(blocks[max(0, at - NEAR_BEFORE_TITLE) : at])]
+    before = [
+        b.text
+        for b in reversed(blocks[max(0, start - CONTEXT_BLOCKS) : start])
+        if len(b.text) - b.links >= MIN_DATE_CHARS
+    ]
+    after = [
+        b.text
+        for b in blocks[end : end + AFTER_BLOCKS]
+        if not b.furniture and b.link_share < furniture.EDGE_LINK_SHARE
+    ]
+    matter = document_date(page)
+    return metadata.DateEvidence(
+        matter=matter,
+        ruled=tuple(ruled.get("date", ())),
+        near=tuple(near),
+        above=(*page.above, *before),
+        below=(*(b.text for b in page.below), *after),
+        meta=page.head.published,
+        url=page.url,
+    )
+
+
+def document_date(page: Page) -> metadata.Stamp | None:
+    """A post's front matter ``date``."""
+    value = page.document.front_matter.get("date") if page.document else None
+    return metadata.parse_iso_stamp(value) if isinstance(value, str) and value else None
 
 
 def _site_texts(page: Page) -> dict[str, list[str]]:
@@ -253,7 +301,9 @@ def _site_texts(page: Page) -> dict[str, list[str]]:
         return {}
     found: dict[str, list[str]] = {}
     for key in ("date", "source", "author", "category", "tags"):
-        texts = [furniture.fold_spaces("".join(e.itertext())) for e in page.site.select(key, root)]
+        texts = [
+            furniture.fold_spaces(metadata.element_text(e)) for e in page.site.select(key, root)
+        ]
         if any(texts):
             found[key] = [t for t in texts if t]
     return found
@@ -277,28 +327,12 @@ def _breadcrumb_category(page: Page) -> str | None:
     return None
 
 
-def _best_date(lines: list[str]) -> dt.datetime | None:
-    best: tuple[int, dt.datetime] | None = None
-    for line in lines:
-        if not metadata.is_metadata_line(line):
-            continue
-        found = metadata.labelled_date(line)
-        if found and (best is None or found[0] < best[0]):
-            best = found
-    return best[1] if best else None
-
-
 def _first(extractor: Callable[[str], str | None], lines: list[str]) -> str | None:
     for line in lines:
         value = extractor(line)
         if value:
             return value
     return None
-
-
-def _matter_date(matter: Mapping[str, str | tuple[str, ...]]) -> dt.datetime | None:
-    value = matter.get("date")
-    return metadata.parse_iso(value) if isinstance(value, str) and value else None
 
 
 def _matter_all(matter: Mapping[str, str | tuple[str, ...]], *keys: str) -> tuple[str, ...]:
@@ -373,3 +407,83 @@ PAGE_STAGES: tuple[tuple[str, Callable[[Page], Page]], ...] = (
     ("metadata", metadata_stage),
     ("repair", repair_stage),
 )
+
+
+@dataclass
+class StageStats:
+    """Counters and time per page stage over the pages cleaned while collecting.
+
+    The way datatrove keeps stats per pipeline step: ``seconds`` and
+    ``calls`` by stage name, ``outcomes`` the choices the title and
+    metadata stages made (``title:printed-title``, ``published:meta``,
+    ``precision:day``) and the stage a page failed in (``failed:blocks``).
+    """
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    calls: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    def report(self) -> list[str]:
+        """The figures as lines of text: each stage's share of the time, then the outcomes."""
+        total = sum(self.seconds.values()) or 1.0
+        lines = [f"{'stage':10}{'calls':>8}{'ms/call':>10}{'share':>8}"]
+        for name, _ in PAGE_STAGES:
+            calls = self.calls[name]
+            spent = self.seconds.get(name, 0.0)
+            per = 1000 * spent / calls if calls else 0.0
+            lines.append(f"{name:10}{calls:8d}{per:10.3f}{spent / total:8.0%}")
+        lines += [f"  {key}: {count}" for key, count in sorted(self.outcomes.items())]
+        return lines
+
+
+_STATS: ContextVar[StageStats | None] = ContextVar("page_stage_stats", default=None)
+
+
+@contextmanager
+def collecting(stats: StageStats | None = None) -> Iterator[StageStats]:
+    """Collect ``StageStats`` over every page cleaned inside the ``with`` block
+    (in this thread or task): ``with collecting() as stats: clean_page(...)``."""
+    stats = stats if stats is not None else StageStats()
+    token = _STATS.set(stats)
+    try:
+        yield stats
+    finally:
+        _STATS.reset(token)
+
+
+def run_stages(page: Page, on_refused: Callable[[Page], None] | None = None) -> Page:
+    """Run ``PAGE_STAGES`` over ``page``; timed and counted when collecting.
+
+    ``on_refused`` sees the state the stages had reached when one of them
+    refuses the page as ``NotAnArticle`` (it may raise a more precise
+    ``CleaningError``); the refusal is raised again after it.
+    """
+    stats = _STATS.get()
+    if stats is None:
+        for _name, stage in PAGE_STAGES:
+            try:
+                page = stage(page)
+            except NotAnArticle:
+                if on_refused is not None:
+                    on_refused(page)
+                raise
+        return page
+    for name, stage in PAGE_STAGES:
+        started = time.perf_counter()
+        try:
+            page = stage(page)
+        except NotAnArticle:
+            stats.outcomes[f"failed:{name}"] += 1
+            if on_refused is not None:
+                on_refused(page)
+            raise
+        except Exception:
+            stats.outcomes[f"failed:{name}"] += 1
+            raise
+        finally:
+            stats.seconds[name] = stats.seconds.get(name, 0.0) + time.perf_counter() - started
+            stats.calls[name] += 1
+    stats.outcomes[f"title:{page.title_via or 'none'}"] += 1
+    stats.outcomes[f"published:{page.published_via or 'none'}"] += 1
+    stats.outcomes[f"precision:{page.published_precision}"] += 1
+    return page

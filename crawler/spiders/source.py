@@ -1,5 +1,9 @@
 """``SourceSpider``: one generic spider, driven by a source's ``[source]`` table.
 
+``python -m crawler crawl`` runs it once per source; from the project root,
+``scrapy crawl source -a source=NAME`` runs it for one source with the
+settings of ``crawler/settings.py`` (``-s NAME=VALUE`` to change them).
+
 It fetches the source's start (listing) pages, feeds and sitemaps, follows
 pagination up to ``max_pages`` listing pages from each start page, and
 requests every article link it finds (``crawler.links`` decides which links
@@ -32,7 +36,7 @@ from crawler.health import Sample
 from crawler.items import RawPage
 from crawler.links import classify_links
 from crawler.middlewares import ARTICLE, KIND, LISTING, RAW, SOURCE, AlreadyArchived
-from crawler.sources import Source
+from crawler.sources import Source, SourceError, load_sources, sites_dir
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +54,30 @@ HEALTH_SAMPLE = 5
 MAX_SITEMAP_DEPTH = 3
 
 
+def named_source(name: str | None, sites: str | None = None) -> Source:
+    """The configured source called ``name`` (``scrapy crawl source -a source=NAME``).
+
+    ``sites`` is the sites directory (``-a sites=DIR``; default: as the CLI's).
+    """
+    sources = load_sources(sites_dir(sites))
+    if name not in sources:
+        raise SourceError(
+            f"no source {name!r}: run `scrapy crawl source -a source=NAME` with one of"
+            f" {', '.join(sorted(sources))}"
+        )
+    return sources[name]
+
+
 class SourceSpider(scrapy.Spider):
     """Crawl one configured source: listings every run, articles once."""
 
     name = "source"
 
-    def __init__(self, source: Source, **kwargs: Any) -> None:
+    def __init__(
+        self, source: Source | str | None = None, sites: str | None = None, **kwargs: Any
+    ) -> None:
+        if not isinstance(source, Source):
+            source = named_source(source, sites)
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
@@ -220,15 +242,16 @@ class SourceSpider(scrapy.Spider):
         """Log and count a request that did not give a page."""
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get(KIND, "request")
-        if failure.check(AlreadyArchived):
+        error = failure.value
+        if isinstance(error, AlreadyArchived):
             return
-        if failure.check(HttpError):
-            status = failure.value.response.status
+        if isinstance(error, HttpError):
+            status = error.response.status
             logger.warning("%s %s: HTTP %d, not archived", kind, request.url, status)
             self._count(f"sxcrawl/errors/http_{status}")
-        elif failure.check(IgnoreRequest):
-            logger.info("%s %s: skipped (%s)", kind, request.url, failure.value)
+        elif isinstance(error, IgnoreRequest):
+            logger.info("%s %s: skipped (%s)", kind, request.url, error)
             self._count("sxcrawl/ignored")
         else:
             logger.warning("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
-            self._count(f"sxcrawl/errors/{failure.type.__name__}")
+            self._count(f"sxcrawl/errors/{type(error).__name__}")

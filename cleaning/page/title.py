@@ -1,0 +1,313 @@
+"""The title of an article, the way a reader finds it on the page.
+
+A reader takes the headline printed above the article, not the browser
+tab's text. The page's ``<title>`` (and ``og:title``) is used to recognise
+that headline and, where the page prints none, as the title itself:
+
+1. the headline candidates are the blocks just above the article's
+   container and its first blocks: headings, and short lines that are not
+   metadata, breadcrumbs or furniture; two consecutive lines of one heading
+   tag (``<h1>广东：<br>新闻标题</h1>``) are also tried joined;
+2. a candidate that the ``<title>`` holds (whole, as a run of its
+   ``_``/``|``/`` - `` segments, or inside it) is the title as printed: this
+   drops the site suffix the ``<h1>`` does not have, keeps a ``|`` that is
+   part of the headline, and leaves out a kicker (引题) printed above it;
+   of several, the best match, then the longest (a column name printed as
+   a heading matches a segment too), then the strongest heading, then the
+   nearest;
+3. without such a candidate, the ``<title>`` without its site-name suffix,
+   unless it is missing or generic (a portal's name or greeting that shares
+   under ``GENERIC_OVERLAP`` of its characters with the headline printed
+   above the article), in which case that printed headline;
+4. where the article repeats its title as its first line and the headline
+   above adds a prefix (``作者：标题``), that first line.
+
+Pure functions over ``extract.Block`` sequences and the ``HeadMeta``; the
+page stage in ``stages.py`` is a thin adapter over ``choose``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from cleaning.page import furniture
+from cleaning.page.extract import Block
+from cleaning.page.metadata import HeadMeta, is_metadata_line, strip_site_suffix
+
+#: Longest headline, in characters: longer is a paragraph (headlines of the
+#: corpus rarely pass 40; the dev pages' longest is 37).
+MAX_TITLE_CHARS = 80
+
+#: Shortest headline taken from the page (``静夜思•夜`` has 5; shorter lines
+#: above an article are section names and author names).
+MIN_TITLE_CHARS = 4
+
+#: Shortest heading (``<h1>``-``<h3>``) taken: a post titled ``标题一``.
+MIN_HEADING_CHARS = 2
+
+#: Blocks above the article's container searched for its headline: the
+#: headline, a subtitle, the date line and a control bar or two.
+BEFORE_BLOCKS = 6
+
+#: Blocks above the container searched for a line the ``<title>`` holds:
+#: portals print a share bar, an audio player, the author's card and a
+#: dozen controls between the headline and the article.
+MATCH_BEFORE_BLOCKS = 24
+
+#: First blocks of the container searched for a headline the extractor
+#: kept inside it (a blog's ``<h2>`` post title).
+AFTER_BLOCKS = 2
+
+#: Link share under which a line is text, not a link (a headline that is
+#: a permalink is taken only as the line right above the article).
+MAX_LINK_SHARE = 0.5
+
+#: A permalink headline right above the article has at least this many
+#: characters (shorter all-link lines there are author names: ``眉间尺``).
+MIN_LINKED_TITLE_CHARS = 8
+
+#: Blocks after a headline read for the article's repeat of it (past its
+#: date line and byline).
+REPEAT_BLOCKS = 3
+
+#: Share of the ``<title>``'s characters that the printed headline must hold
+#: for the ``<title>`` to be about the article; under it the ``<title>`` is
+#: generic (``网易娱乐``, ``谢谢您访问…``, ``科普中国-辟谣文章`` share none
+#: with their headlines; a real ``<title>`` shares nearly all).
+GENERIC_OVERLAP = 0.5
+
+#: Tags of headings, strongest first.
+HEADING_RANK = {"h1": 0, "h2": 1, "h3": 2}
+
+#: Separator runs a headline carries at its ends (``谁来为无序拆房“埋单”？- -``).
+_EDGE_DECORATION = re.compile(r"^[\s\-_|~·]+|[\s\-_|~·]+$")
+
+#: ``<title>`` separators between the headline and the site's name.
+_SEGMENTS = re.compile(r"\s*(?:_|\||｜|\s-\s|-{1,2}|:{2}|»|«|›)\s*")
+
+#: A name before a colon at the start of a headline (``茉莉：``).
+_PREFIX = re.compile(r"^[^：:]{1,12}[：:]")
+
+
+class Choice(NamedTuple):
+    """The title chosen, the block it was printed in, and the rule that chose it."""
+
+    text: str | None
+    at: int | None
+    via: str
+
+
+class Candidate(NamedTuple):
+    """A headline-shaped line (or two heading lines joined) near the article."""
+
+    text: str
+    at: int
+    heading: int
+    distance: int
+
+
+def fold(text: str | None) -> str:
+    """Text as compared: no spaces, NFKC, lower case."""
+    return unicodedata.normalize("NFKC", furniture.fold_spaces(text or "")).replace(" ", "").lower()
+
+
+def clean(text: str) -> str:
+    """A headline as printed, without private-use icon glyphs and decoration at its ends."""
+    text = "".join(c for c in text if unicodedata.category(c) != "Co")
+    return furniture.fold_spaces(_EDGE_DECORATION.sub("", furniture.fold_spaces(text)))
+
+
+def join_lines(first: str, second: str) -> str:
+    """Two lines of one headline as one: a space only between two Latin words."""
+    if first[-1:].isascii() and first[-1:].isalnum() and second[:1].isascii():
+        return f"{first} {second}"
+    return first + second
+
+
+def _headline_shaped(block: Block, furniture_headings: bool = False) -> bool:
+    text = block.text
+    if block.furniture and not (furniture_headings and block.tag in HEADING_RANK):
+        return False
+    shortest = MIN_HEADING_CHARS if block.tag in HEADING_RANK else MIN_TITLE_CHARS
+    if not shortest <= len(text) <= MAX_TITLE_CHARS:
+        return False
+    if text.endswith("。") or text.count("。") > 1:
+        return False
+    return not (
+        is_metadata_line(text)
+        or furniture.breadcrumb(text) is not None
+        or furniture.is_furniture(text)
+        or furniture.is_controls(text)
+    )
+
+
+def candidates(blocks: Sequence[Block], start: int, before: int = BEFORE_BLOCKS) -> list[Candidate]:
+    """Headline-shaped lines within ``before`` blocks above and ``AFTER_BLOCKS``
+    into the container that starts at block ``start``, nearest first.
+
+    The wide window (``MATCH_BEFORE_BLOCKS``) is read for lines the
+    ``<title>`` holds, and there a heading inside page furniture counts (a
+    ``<header>`` that holds the ``<h1>``)."""
+    wide = before > BEFORE_BLOCKS
+    lo, hi = max(0, start - before), min(len(blocks), start + AFTER_BLOCKS)
+    found: list[Candidate] = []
+    previous: Block | None = None
+    for block in blocks[lo:hi]:
+        heading = HEADING_RANK.get(block.tag, len(HEADING_RANK))
+        distance = start - block.index if block.index < start else block.index - start
+        if _headline_shaped(block, wide):
+            text = clean(block.text)
+            if text:
+                found.append(Candidate(text, block.index, heading, distance))
+            if (
+                previous is not None
+                and previous.tag == block.tag
+                and block.tag in HEADING_RANK
+                and _headline_shaped(previous, wide)
+            ):
+                joined = clean(join_lines(previous.text, block.text))
+                if len(joined) <= MAX_TITLE_CHARS:
+                    found.append(Candidate(joined, block.index, heading, distance))
+        previous = block
+    return sorted(found, key=lambda c: c.distance)
+
+
+def segments(title: str) -> list[str]:
+    """The parts of a ``<title>`` between its separators."""
+    return [p for p in _SEGMENTS.split(furniture.fold_spaces(title)) if p.strip()]
+
+
+def match(candidate: str, title: str) -> int:
+    """How a printed line matches a ``<title>``: 3 the whole, 2 a run of its
+    segments, 1 inside it (at least ``MIN_TITLE_CHARS``), 0 not at all."""
+    line, whole = fold(candidate), fold(title)
+    if not line or not whole:
+        return 0
+    if line == whole:
+        return 3
+    parts = [fold(p) for p in segments(title)]
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            if "".join(parts[i:j]) == line:
+                return 2
+    return 1 if len(line) >= MIN_TITLE_CHARS and line in whole else 0
+
+
+def overlap(title: str, headline: str) -> float:
+    """Share of the ``<title>``'s word characters that the headline holds."""
+    mine = {c for c in fold(title) if c.isalnum()}
+    return len(mine & {c for c in fold(headline) if c.isalnum()}) / len(mine) if mine else 0.0
+
+
+def printed_headline(
+    cands: Iterable[Candidate], blocks: Sequence[Block], start: int, first_line: bool = False
+) -> Candidate | None:
+    """The headline a reader sees above the article.
+
+    The nearest heading; else the nearest headline-shaped line above the
+    container (a permalink only right above the article's metadata lines);
+    else the container's first line where a metadata line follows it (the
+    headline and its date line, kept inside the container), or, with
+    ``first_line``, where the paragraph after it is at least twice as long
+    (a page that prints its title as a plain line and has no ``<title>``).
+    """
+    pool = list(cands)
+    headings = [c for c in pool if c.heading < len(HEADING_RANK)]
+    if headings:
+        return min(headings, key=lambda c: (c.distance, c.heading))
+    above = [c for c in pool if c.at < start]
+    best = above[0] if above else None
+    if best is not None and blocks[best.at].link_share >= MAX_LINK_SHARE:
+        between = blocks[best.at + 1 : start]
+        linked_ok = len(best.text) >= MIN_LINKED_TITLE_CHARS and all(
+            is_metadata_line(b.text) for b in between
+        )
+        if not linked_ok:
+            texts = [c for c in above if blocks[c.at].link_share < MAX_LINK_SHARE]
+            best = texts[0] if texts else None
+    if best is not None:
+        return best
+    for cand in pool:
+        after = blocks[cand.at + 1] if cand.at + 1 < len(blocks) else None
+        if cand.at < start or after is None or blocks[cand.at].link_share >= MAX_LINK_SHARE:
+            continue
+        if is_metadata_line(after.text) or (first_line and len(after.text) >= 2 * len(cand.text)):
+            return cand
+    return None
+
+
+def _linked(blocks: Sequence[Block], cand: Candidate) -> bool:
+    return blocks[cand.at].link_share >= MAX_LINK_SHARE and cand.heading >= len(HEADING_RANK)
+
+
+def _repeated_first_line(headline: Candidate, blocks: Sequence[Block]) -> Candidate:
+    """The article's first line, after the metadata lines that follow the
+    headline, where it is the headline without a ``名字：`` prefix."""
+    prefix = _PREFIX.match(headline.text)
+    if not prefix:
+        return headline
+    rest = fold(headline.text[prefix.end() :])
+    for block in blocks[headline.at + 1 : headline.at + 1 + REPEAT_BLOCKS]:
+        if is_metadata_line(block.text):
+            continue
+        text = clean(block.text)
+        if len(text) >= MIN_TITLE_CHARS and fold(text) == rest:
+            return Candidate(text, block.index, headline.heading, headline.distance)
+        break
+    return headline
+
+
+def choose(
+    blocks: Sequence[Block], start: int, head: HeadMeta, site_names: Sequence[str] = ()
+) -> Choice:
+    """The title of the article whose container starts at block ``start``.
+
+    ``site_names`` are names to cut from the end of ``<title>`` (the site
+    rule's suffix, ``og:site_name``).
+    """
+    titles = [t for t in (head.og_title, head.title) if t]
+    wide = candidates(blocks, start, MATCH_BEFORE_BLOCKS)
+    scored = [
+        (match(c.text, t), len(fold(c.text)), -c.heading, -c.distance, c)
+        for c in wide
+        if not _linked(blocks, c) or c.at < start
+        for t in titles
+    ]
+    scored = [s for s in scored if s[0] > 0]
+    if scored:
+        best = max(scored, key=lambda s: s[:4])[4]
+        return Choice(best.text, best.at, "printed-title")
+    full = titles[0] if titles else ""
+    stripped = clean(strip_site_suffix(full, site_names)) if full else ""
+    near = [
+        c
+        for c in wide
+        if (c.at >= start or c.distance <= BEFORE_BLOCKS) and not blocks[c.at].furniture
+    ]
+    headline = printed_headline(near, blocks, start, first_line=not titles)
+    if headline is not None:
+        headline = _repeated_first_line(headline, blocks)
+    if stripped and (headline is None or overlap(stripped, headline.text) >= GENERIC_OVERLAP):
+        return Choice(stripped, None, "head")
+    if headline is not None:
+        return Choice(headline.text, headline.at, "printed" if not stripped else "generic-head")
+    return Choice(None, None, "none")
+
+
+def text_title(blocks: Sequence[Block], start: int, end: int) -> Choice:
+    """A plain-text document's title: its first line that is not furniture or
+    metadata, if it is headline-short."""
+    for index in range(start, end):
+        line = blocks[index].text
+        if (
+            furniture.breadcrumb(line) is None
+            and not furniture.is_furniture(line)
+            and not is_metadata_line(line)
+        ):
+            if len(line) > MAX_TITLE_CHARS:
+                return Choice(None, None, "none")
+            return Choice(line, index, "first-line")
+    return Choice(None, None, "none")

@@ -1,0 +1,318 @@
+"""Titles and publication times the way a reader finds them (page/title.py, page/metadata.py).
+
+Each page here is written in the shape Chinese news sites, blogs and
+portals print: a headline split over two lines of one ``<h1>``, a kicker
+above it, a site suffix in ``<title>``, a portal's generic ``<title>``, an
+updated time beside the published one, a date printed below the article,
+``原创：X 2024-05-20``, a ``<meta>`` time that disagrees with the printed
+one, a date-only ``<meta>`` beside a printed time. Every page goes through
+``clean_page`` whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from cleaning import clean_page
+from cleaning.page import metadata, title
+from cleaning.page.metadata import CHINA, DateEvidence, Stamp, choose_published
+from cleaning.page.stages import collecting
+from cleaning.record import RECORD_SCHEMA
+
+PARAGRAPHS = (
+    "5月19日，省国资委召开会议，部署国有企业改革深化提升行动重点任务，要求各企业对照清单逐项推进。",
+    "会议指出，要坚持党的领导与完善公司治理相统一，推动董事会建设规范运行，提升企业核心竞争力。",
+    "会议强调，各企业要聚焦主责主业，优化国有资本布局，加快培育战略性新兴产业，确保改革任务按期完成。",
+    "下一步，省国资委将加强督导检查，及时总结推广典型经验，推动改革取得更大实效。",
+)
+
+NAV = "".join(f'<li><a href="/c{i}/">栏目{i}</a></li>' for i in range(12))
+
+
+def page(head: str, top: str, bottom: str = "", paragraphs: tuple[str, ...] = PARAGRAPHS) -> bytes:
+    """A portal page: navigation, the headline block, the article, what follows it."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head><body>"
+        f"<ul class='nav'>{NAV}</ul><div class='main'>{top}"
+        f"<div class='article'>{body}</div>{bottom}</div>"
+        "<div class='footer'>版权所有 某某网 备案号</div></body></html>"
+    ).encode()
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=CHINA)
+
+
+URL = "http://news.example.cn/a/12345.html"
+
+
+# --- titles ---------------------------------------------------------------
+
+
+def test_a_headline_split_over_two_lines_of_one_h1_is_joined() -> None:
+    raw = page(
+        "<title>国资委部署改革深化提升行动重点任务_某某新闻网</title>",
+        "<h1>国资委部署改革<br>深化提升行动重点任务</h1><div>2024-05-20 09:37 来源：某某日报</div>",
+    )
+    assert clean_page(raw, URL).title == "国资委部署改革深化提升行动重点任务"
+
+
+def test_a_kicker_above_the_headline_is_left_out() -> None:
+    raw = page(
+        "<title>省属企业改革任务清单发布_某某新闻网</title>",
+        "<p class='kicker'>聚焦主责主业 加快转型升级</p><h1>省属企业改革任务清单发布</h1>"
+        "<div>发布时间：2024-05-20 09:37</div>",
+    )
+    assert clean_page(raw, URL).title == "省属企业改革任务清单发布"
+
+
+def test_the_site_suffix_of_title_that_the_h1_does_not_have_is_dropped() -> None:
+    raw = page(
+        "<title>Joel on Software - 给计算机系学生的建议</title>",
+        "<h1>给计算机系学生的建议</h1><div>2005年1月2日</div>",
+    )
+    assert clean_page(raw, URL).title == "给计算机系学生的建议"
+
+
+def test_a_column_name_printed_as_a_heading_does_not_take_the_title() -> None:
+    raw = page(
+        "<title>省属企业改革任务清单发布_国企改革_某某新闻网</title>",
+        "<h2>国企改革</h2><div class='title'>省属企业改革任务清单发布</div>"
+        "<div>发布时间：2024-05-20 09:37</div>",
+    )
+    assert clean_page(raw, URL).title == "省属企业改革任务清单发布"
+
+
+def test_a_separator_that_is_part_of_the_printed_headline_is_kept() -> None:
+    raw = page(
+        "<title>书记市长这一周 | 奋马扬鞭争春色</title>",
+        "<div class='tit2'>书记市长这一周 | 奋马扬鞭争春色</div><div>2022-02-13 20:04:17</div>",
+    )
+    assert clean_page(raw, URL).title == "书记市长这一周 | 奋马扬鞭争春色"
+
+
+def test_a_generic_portal_title_gives_way_to_the_printed_headline() -> None:
+    raw = page(
+        "<title>欢迎访问某某新闻中心</title>",
+        "<table><tr><td><b>企业党建引领改革发展纪实</b></td></tr></table>"
+        "<div>作者：张三 来源：某某日报 发布日期：2024-05-20</div>",
+    )
+    assert clean_page(raw, URL).title == "企业党建引领改革发展纪实"
+
+
+def test_a_page_without_title_takes_the_headline_above_its_date_line() -> None:
+    raw = page(
+        "",
+        "<div>推荐 <a href='#'>我要说说</a></div><div>广汽回应合资传闻 全面合作项目即将展开</div>"
+        "<div><a href='/'>http://www.example.cn/</a> 2005-07-18 13:03:17</div>",
+    )
+    record = clean_page(raw, URL)
+    assert record.title == "广汽回应合资传闻 全面合作项目即将展开"
+    assert record.published_at == at("2005-07-18 13:03:17")
+
+
+def test_decoration_after_a_blog_headline_is_cut() -> None:
+    raw = page("", "<h2 class='diaryTitle'>谁来为无序拆房“埋单”？- -</h2>")
+    assert clean_page(raw, URL).title == "谁来为无序拆房“埋单”？"
+
+
+def test_the_article_repeating_its_title_without_the_author_prefix_gives_the_title() -> None:
+    raw = page(
+        "<title>谢谢您访问某某中心</title>",
+        "<table><tr><td>茉莉：我是怎样卷入那场运动的</td></tr></table>"
+        "<div>作者： 来源： 发布日期： 7/5/2005 9:23:57 PM</div>",
+        paragraphs=("我是怎样卷入那场运动的", *PARAGRAPHS),
+    )
+    assert clean_page(raw, URL).title == "我是怎样卷入那场运动的"
+
+
+def test_title_rules_on_lines() -> None:
+    assert title.segments("标题_生态企业_生态中国网") == ["标题", "生态企业", "生态中国网"]
+    assert title.match("主标题", "主标题_某某网") == 2
+    assert title.match("主标题_某某网", "主标题_某某网") == 3
+    assert title.match("某某新闻中心", "欢迎访问某某新闻中心首页") == 1
+    assert title.match("别的新闻", "主标题_某某网") == 0
+    assert title.overlap("网易娱乐", "《清洁》：东方式内敛与摇滚现实") == 0.0
+    assert title.clean("投身外交(3)\ue004 ") == "投身外交(3)"
+    assert title.join_lines("Hello", "World") == "Hello World"
+    assert title.join_lines("广东：", "标题") == "广东：标题"
+
+
+# --- times ----------------------------------------------------------------
+
+
+def test_the_printed_time_beats_a_meta_time_that_disagrees() -> None:
+    raw = page(
+        "<title>城市有轨电车之困_新浪新闻</title>"
+        "<meta property='article:published_time' content='2024-05-10T05:54:20+08:00'>",
+        "<h1>城市有轨电车之困</h1><div><span>2024年05月10日 00:26</span> 每日经济新闻</div>",
+    )
+    record = clean_page(raw, URL)
+    assert record.published_at == at("2024-05-10 00:26")
+    assert record.published_precision == "minute"
+
+
+def test_a_date_only_meta_never_replaces_the_printed_time() -> None:
+    raw = page(
+        "<title>古北水镇系列活动推出_中国网</title><meta name='publishdate' content='2024-05-20'>",
+        "<h1>古北水镇系列活动推出</h1><p>2024-05-20 09:37</p><p>来源：中国网</p>",
+    )
+    record = clean_page(raw, URL)
+    assert record.published_at == at("2024-05-20 09:37")
+    assert record.published_precision == "minute"
+
+
+def test_a_meta_time_refines_a_printed_date_of_the_same_day() -> None:
+    raw = page(
+        "<title>标题文字内容_某某网</title><meta name='pubdate' content='2024-05-20 08:15:02'>",
+        "<h1>标题文字内容</h1><div>日期：2024年5月20日</div>",
+    )
+    record = clean_page(raw, URL)
+    assert record.published_at == at("2024-05-20 08:15:02")
+    assert record.published_precision == "second"
+
+
+def test_the_published_time_not_the_updated_one() -> None:
+    raw = page(
+        "<title>标题文字内容_某某网</title>",
+        "<h1>标题文字内容</h1><div>更新时间：2024-05-21 10:00</div>"
+        "<div>发布时间：2024-05-20 09:37</div>",
+    )
+    assert clean_page(raw, URL).published_at == at("2024-05-20 09:37")
+    one_line = page(
+        "<title>标题文字内容_某某网</title>",
+        "<h1>标题文字内容</h1><div>更新时间：2024-05-21 10:00 发布时间：2024-05-20 09:37</div>",
+    )
+    assert clean_page(one_line, URL).published_at == at("2024-05-20 09:37")
+
+
+def test_a_date_printed_below_the_article_is_found() -> None:
+    raw = page(
+        "<title>很高兴入住博客堂 - 某某的博客</title>",
+        "<h2>很高兴入住博客堂</h2>",
+        bottom="<p>发表于 2004年12月27日 12:40 - (阅读:3727;评论:63)</p>",
+    )
+    record = clean_page(raw, URL)
+    assert record.published_at == at("2004-12-27 12:40")
+    assert record.published_precision == "minute"
+
+
+def test_an_original_mark_with_a_date_is_found() -> None:
+    raw = page(
+        "<title>绥德：退役军人表彰大会举行</title>",
+        "<h1>绥德：退役军人表彰大会举行</h1><div>原创：某某融媒 2024-05-20</div>",
+    )
+    record = clean_page(raw, URL)
+    assert record.published_at == at("2024-05-20 00:00")
+    assert record.published_precision == "day"
+
+
+def test_the_json_ld_day_picks_among_two_printed_times() -> None:
+    raw = page(
+        "<title>为什么 ChatGPT 不火了？-CSDN博客</title>"
+        '<script type="application/ld+json">{"pubDate":"2024-05-06T15:44:46",'
+        '"upDate":"2024-05-06T15:47:53"}</script>',
+        "<h1>为什么 ChatGPT 不火了？</h1><div>最新推荐文章于 2024-05-07 22:12:13 发布</div>"
+        "<div>某某作者 于 2024-05-06 15:47:53 发布</div>",
+    )
+    assert clean_page(raw, URL).published_at == at("2024-05-06 15:47:53")
+
+
+def test_the_url_day_only_when_nothing_else_gives_one() -> None:
+    bare = page("<title>标题文字内容_某某网</title>", "<h1>标题文字内容</h1>")
+    dated_url = "http://news.example.cn/2024-05/20/content_1.htm"
+    record = clean_page(bare, dated_url)
+    assert record.published_at == at("2024-05-20 00:00")
+    assert record.published_precision == "day"
+    printed = page(
+        "<title>标题文字内容_某某网</title>", "<h1>标题文字内容</h1><div>2024-05-19 18:00</div>"
+    )
+    assert clean_page(printed, dated_url).published_at == at("2024-05-19 18:00")
+    assert clean_page(bare, URL).published_at is None
+    assert clean_page(bare, URL).published_precision is None
+
+
+def test_a_printed_midnight_is_told_from_a_date_only_value() -> None:
+    midnight = page(
+        "<title>标题文字内容_某某网</title>", "<h1>标题文字内容</h1><div>2024-05-20 00:00</div>"
+    )
+    date_only = page(
+        "<title>标题文字内容_某某网</title>", "<h1>标题文字内容</h1><div>2024-05-20</div>"
+    )
+    first, second = clean_page(midnight, URL), clean_page(date_only, URL)
+    assert first.published_at == second.published_at == at("2024-05-20 00:00")
+    assert (first.published_precision, second.published_precision) == ("minute", "day")
+
+
+def test_precision_survives_a_parquet_round_trip(tmp_path) -> None:
+    raw = page("<title>标题文字内容_某某网</title>", "<h1>标题文字内容</h1><div>2024-05-20</div>")
+    record = clean_page(raw, URL)
+    table = pa.Table.from_pylist([record.to_row()], schema=RECORD_SCHEMA)
+    pq.write_table(table, tmp_path / "r.parquet")
+    row = pq.read_table(tmp_path / "r.parquet").to_pylist()[0]
+    assert row["published_precision"] == "day"
+    assert row["published_at"] == record.published_at
+
+
+# --- the precedence, clue by clue -----------------------------------------
+
+MORNING = Stamp(at("2024-05-20 09:37"), "minute")
+DAY = Stamp(at("2024-05-20 00:00"), "day")
+OTHER_DAY = Stamp(at("2024-05-18 07:00:05"), "second")
+
+
+@pytest.mark.parametrize(
+    ("evidence", "moment", "via"),
+    [
+        (DateEvidence(near=("2024-05-20 09:37",), meta=OTHER_DAY), MORNING.moment, "visible"),
+        (DateEvidence(near=("2024-05-20",), meta=OTHER_DAY), DAY.moment, "visible"),
+        (
+            DateEvidence(near=("2024-05-20",), meta=Stamp(at("2024-05-20 09:37"), "minute")),
+            MORNING.moment,
+            "meta",
+        ),
+        (DateEvidence(near=("更新时间：2024-05-21 10:00",), meta=DAY), DAY.moment, "meta"),
+        (DateEvidence(near=("更新时间：2024-05-21 10:00",)), at("2024-05-21 10:00"), "updated"),
+        (DateEvidence(below=("2024-05-18 07:00:05",), meta=DAY), DAY.moment, "meta"),
+        (DateEvidence(below=("2024-05-20 09:37",), meta=DAY), MORNING.moment, "below"),
+        (DateEvidence(matter=OTHER_DAY, near=("2024-05-20 09:37",)), OTHER_DAY.moment, "matter"),
+        (DateEvidence(url="http://x.cn/2024/0520/c1.html"), DAY.moment, "url"),
+        (DateEvidence(url="http://x.cn/a.html"), None, "none"),
+    ],
+)
+def test_precedence(evidence: DateEvidence, moment: dt.datetime | None, via: str) -> None:
+    chosen = choose_published(evidence)
+    assert (chosen.stamp.moment if chosen.stamp else None, chosen.via) == (moment, via)
+
+
+def test_prose_that_mentions_a_date_is_not_a_date_line() -> None:
+    assert metadata.date_line("2022年2月17日，晋中市召开座谈会，听取各方意见建议。") is None
+    clue = metadata.date_line("作者：某某 2020年01月12日18:32 浏览：272 收藏 觉得不错，我要 赞赏")
+    assert clue is not None and clue.stamp.precision == "minute"
+
+
+def test_the_stage_counters_record_the_choices() -> None:
+    raw = page("<title>标题文字内容_某某网</title>", "<h1>标题文字内容</h1><div>2024-05-20</div>")
+    with collecting() as stats:
+        clean_page(raw, URL)
+        clean_page(raw, URL)
+    assert stats.calls["title"] == stats.calls["metadata"] == 2
+    assert stats.outcomes["title:printed-title"] == 2
+    assert stats.outcomes["precision:day"] == 2
+    assert set(stats.seconds) == {
+        "decode",
+        "read",
+        "stocks",
+        "blocks",
+        "title",
+        "edges",
+        "metadata",
+        "repair",
+    }
+    clean_page(raw, URL)
+    assert stats.calls["title"] == 2
