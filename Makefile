@@ -10,8 +10,10 @@ comma := ,
 
 # Arguments passed through to the commands below, e.g. `make crawl ARGS="--source portal"`.
 ARGS ?=
+# Options of the evaluation gate alone (`make check EVAL_ARGS=--require-shared` in CI).
+EVAL_ARGS ?=
 
-.PHONY: install demo test test-fast lint typecheck check crawl process reprocess bench eval clean
+.PHONY: install demo test test-fast lint typecheck check crawl process reprocess report bench eval browser clean
 
 install: $(TESTED)
 
@@ -27,9 +29,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[analysis]'
 	touch $(STAMP)
 
+# The tests start a real Redis (tests/test_scale_redis.py): Debian's server when missing.
 $(TESTED): $(STAMP)
 	@echo "installing the test tools into $(VENV) (about a minute)"
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,scale]'
+	command -v redis-server >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
 	touch $(TESTED)
 
 ## demo: serve the bundled sample sites on 127.0.0.1, crawl, clean, summarise
@@ -37,11 +41,11 @@ demo: $(STAMP)
 	$(PY) scripts/demo.py $(ARGS)
 
 ## test: the whole test suite (offline; servers only on 127.0.0.1)
-test: $(TESTED)
+test: $(TESTED) browser
 	$(PY) -m pytest -q $(ARGS)
 
 ## test-fast: the suite without the tests marked slow (the edit loop)
-test-fast: $(TESTED)
+test-fast: $(TESTED) browser
 	$(PY) -m pytest -q -m "not slow" $(ARGS)
 
 ## typecheck: mypy, strict on cleaning/ and crawler/
@@ -68,6 +72,16 @@ process: $(STAMP)
 reprocess: $(STAMP)
 	$(PY) -m cleaning reprocess $(ARGS)
 
+## report: an HTML report of the dataset, with charts, in data/report.html (ARGS="--out FILE")
+report: $(STAMP)
+	$(PY) -m cleaning report $(ARGS)
+
+## browser: Debian's chromium, which the report's test opens pages in (installed when missing)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		(DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 ## bench: speed and quality figures (printed, never asserted)
 bench: $(TESTED)
 	$(PY) bench/run.py $(ARGS)
@@ -75,7 +89,7 @@ bench: $(TESTED)
 ## eval: the evaluation gate: the seeds, the real dev pages and texts of ../shared
 ## scored and held to the floors of eval/floors.toml (`ARGS=--update` raises them)
 eval: $(TESTED)
-	$(PY) scripts/eval_gate.py $(ARGS)
+	$(PY) scripts/eval_gate.py $(EVAL_ARGS) $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -17,6 +17,7 @@ import json
 import subprocess
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -116,6 +117,16 @@ def test_the_dataset_loads_with_duckdb(demo: tuple[Path, str]) -> None:
     assert all(r[1] == r[2] for r in rows)
 
 
+def test_records_carry_their_syndication_group(demo: tuple[Path, str]) -> None:
+    data, _ = demo
+    rows = _records(data)
+    sizes = Counter(r["dup_group"] for r in rows)
+    ids = {r["doc_id"] for r in rows}
+    for row in rows:
+        assert row["dup_group"] in ids
+        assert row["dup_count"] == sizes[row["dup_group"]] >= 1
+
+
 def _fold(text: str | None) -> str:
     """The gold's comparison form: NFKC, every run of white space one space."""
     return " ".join(unicodedata.normalize("NFKC", text or "").split())
@@ -151,7 +162,7 @@ def test_seed_rows_match_their_gold(demo: tuple[Path, str], seed: str, url: str)
         assert published.endswith("+08:00")
     assert row["source"] == gold["source"]
     assert row["tags"] == gold["tags"]
-    assert row["stocks"] == gold["stocks"]
+    assert [{"name": s["name"], "code": s["code"]} for s in row["stocks"]] == gold["stocks"]
     body, expected = _fold(row["body"]), _fold(gold["body"])
     cer = Levenshtein.distance(body, expected) / max(1, len(expected))
     assert cer <= MAX_BODY_CER, f"{seed}: body CER {cer:.4f}"
