@@ -21,10 +21,10 @@ A repair is kept only when the line reads clearly better (``plausibility``).
 from __future__ import annotations
 
 import functools
-import heapq
 import itertools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from cleaning.text import plausibility, scripts, wordmodel
 from cleaning.text.chardata import strict_gbk_pairs
@@ -295,32 +295,48 @@ def _lost_utf8_bytes(
         return None
     partial, rest = bytes(head[boundary:]), bytes(after)
     # Each candidate completes one or two characters: decode just those.
-    kinds = _lost_kinds(head, width)
-    candidates = _completions(partial, rest[:3], tuple(k is _LEADS for k in kinds), following)
+    leads = tuple(kind is _LEADS for kind in _lost_kinds(head, width))
+    if partial and not any(leads) and len(partial) + width == _sequence_length(partial[0]):
+        table = _whole_completions(partial, width, following)
+    else:
+        table = _completions(partial, rest[:3], leads, following)
+    candidates = table.items
     if not candidates:
         return None
     previous = prefix[-1:]
-    # A cheap look first: how common the character is, and whether it makes
-    # a word with a neighbour (``wordmodel.partners``); the word model judges
-    # the most promising.
+    # A cheap look first: how common the character is (``frequency``), and
+    # whether it makes a word with a neighbour (``wordmodel.partners``) or is
+    # foreign to the text's script; the word model judges the most promising.
     after_previous = wordmodel.followers(previous) if previous else frozenset()
-    nexts: dict[int, str] = {}
-    leaders: dict[str, frozenset[str]] = {"": frozenset()}
-    promises = []
-    partners = []
-    for _, text, used, frequency, simple in candidates:
-        following_char = text[1:2]
-        if not following_char:
-            if used not in nexts:
-                nexts[used] = _first_char(rest[used:])
-            following_char = nexts[used]
-        before_following = leaders.get(following_char)
-        if before_following is None:
-            before_following = leaders[following_char] = wordmodel.leaders(following_char)
-        foreign = text[0] in other or text[1:2] in other
-        partnered = (simple in after_previous) + (simple in before_following)
-        partners.append(partnered)
-        promises.append(frequency + LOST_WORD_BONUS * partnered + wordmodel.SCRIPT_COST * foreign)
+    partners: dict[int, int] = {}
+    for used, by_simple in table.single.items():
+        following_char = _first_char(rest[used:])
+        before_following = wordmodel.leaders(following_char) if following_char else frozenset()
+        for words in (after_previous, before_following):
+            for simple in words.intersection(by_simple):
+                for index in by_simple[simple]:
+                    partners[index] = partners.get(index, 0) + 1
+    for index in table.double:
+        _, text, _, _, simple = candidates[index]
+        partnered = (simple in after_previous) + (simple in wordmodel.leaders(text[1]))
+        if partnered:
+            partners[index] = partnered
+    foreign = {index for char in other.intersection(table.chars) for index in table.chars[char]}
+    promises = {
+        index: candidates[index][3]
+        + LOST_WORD_BONUS * partners.get(index, 0)
+        + wordmodel.SCRIPT_COST * (index in foreign)
+        for index in partners.keys() | foreign
+    }
+    # The others' promise is their frequency: the most frequent of them suffice.
+    pool = list(promises.items())
+    for index in table.by_frequency:
+        if index not in promises:
+            pool.append((index, candidates[index][3]))
+            if len(pool) - len(promises) == _LOST_SHORTLIST:
+                break
+    pool.sort(key=lambda item: (-item[1], item[0]))
+    shortlist = [index for index, _ in pool[:_LOST_SHORTLIST]]
     tails: dict[int, str] = {}
 
     def likelihood(index: int) -> float:
@@ -331,17 +347,31 @@ def _lost_utf8_bytes(
         return (
             wordmodel.logprob_before(prefix + text, tail)
             + wordmodel.SCRIPT_COST * sum(c in other for c in text)
-            + PARTNER_WEIGHT * partners[index]
+            + PARTNER_WEIGHT * partners.get(index, 0)
         )
 
-    shortlist = heapq.nlargest(_LOST_SHORTLIST, range(len(candidates)), key=promises.__getitem__)
     return list(candidates[max(shortlist, key=likelihood)][0])
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 16)
+def _whole_completions(partial: bytes, width: int, following: int | None) -> _Candidates:
+    """``_completions`` of ``width`` lost continuation bytes that end the sequence
+    ``partial`` begins: these need no byte after the gap, so this is a table of
+    the two encodings, the same for every text (kept while the process runs)."""
+    return _candidates(partial, b"", (False,) * width, following)
+
+
+@functools.lru_cache(maxsize=1 << 12)
 def _completions(
     partial: bytes, rest: bytes, leads: tuple[bool, ...], following: int | None
-) -> tuple[Completion, ...]:
+) -> _Candidates:
+    """``_candidates`` memoized for the text at hand (forgotten with it)."""
+    return _candidates(partial, rest, leads, following)
+
+
+def _candidates(
+    partial: bytes, rest: bytes, leads: tuple[bool, ...], following: int | None
+) -> _Candidates:
     """The values lost bytes may have had after ``partial`` (a lead byte or a
     continuation, by ``leads``), with the characters each completes, how many
     bytes of ``rest`` (at most 3) they take (see ``_complete``), and the first
@@ -351,7 +381,7 @@ def _completions(
     the last one), or the decoder would have read the pair instead of losing
     the byte. A strict decoder (user-defined codes lost too, as Python's) is
     the one that writes U+FFFD; code page 936 keeps those codes and writes
-    ``?``. A table of the two encodings, the same for every text.
+    ``?``.
     """
     kinds = [_LEADS if lead else _CONTINUATION for lead in leads]
     ok = strict_gbk_pairs()
@@ -361,7 +391,7 @@ def _completions(
         combos = [(v,) for v in last]
     else:
         combos = [(v0, v1) for v1 in last for v0 in kinds[0] if not ok[v0 << 8 | v1]]
-    found = []
+    found: list[Completion] = []
     for values in combos:
         chunk = _complete(partial + bytes(values), rest)
         if chunk is not None:
@@ -370,7 +400,37 @@ def _completions(
             found.append(
                 (values, text, used, wordmodel.char_logprob(first), wordmodel.simplified(first))
             )
-    return tuple(found)
+    single: dict[int, dict[str, list[int]]] = {}
+    chars: dict[str, list[int]] = {}
+    for index, (_, text, used, _, simple) in enumerate(found):
+        if len(text) == 1:
+            single.setdefault(used, {}).setdefault(simple, []).append(index)
+        for char in set(text[:2]):
+            chars.setdefault(char, []).append(index)
+    return _Candidates(
+        items=tuple(found),
+        by_frequency=tuple(sorted(range(len(found)), key=lambda index: -found[index][3])),
+        single={used: {k: tuple(v) for k, v in by.items()} for used, by in single.items()},
+        double=tuple(index for index, item in enumerate(found) if len(item[1]) > 1),
+        chars={k: tuple(v) for k, v in chars.items()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidates:
+    """The candidates for lost bytes in one context (``_candidates``), indexed for
+    the cheap look at them."""
+
+    items: tuple[Completion, ...]
+    #: Indices, most frequent first (in order among equals).
+    by_frequency: tuple[int, ...]
+    #: Candidates that complete one character: by the bytes after the gap they
+    #: take, by the character's simplified form.
+    single: dict[int, dict[str, tuple[int, ...]]]
+    #: Candidates that complete two characters.
+    double: tuple[int, ...]
+    #: Candidates by each of their (first two) characters.
+    chars: dict[str, tuple[int, ...]]
 
 
 #: A candidate for lost bytes: their values, the characters they complete, the
