@@ -353,7 +353,7 @@ def _lost_utf8_bytes(
     return list(candidates[max(shortlist, key=likelihood)][0])
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 11)  # about 5 KB each
 def _whole_completions(partial: bytes, width: int, following: int | None) -> _Candidates:
     """``_completions`` of ``width`` lost continuation bytes that end the sequence
     ``partial`` begins: these need no byte after the gap, so this is a table of
@@ -361,7 +361,7 @@ def _whole_completions(partial: bytes, width: int, following: int | None) -> _Ca
     return _candidates(partial, b"", (False,) * width, following)
 
 
-@functools.lru_cache(maxsize=1 << 12)
+@functools.lru_cache(maxsize=1 << 10)
 def _completions(
     partial: bytes, rest: bytes, leads: tuple[bool, ...], following: int | None
 ) -> _Candidates:
