@@ -12,7 +12,7 @@ wrong codec.
 The properties run a quick profile in the normal suite; the thorough run of
 10,000 examples is
 ``SXCORPUS_HYPOTHESIS=thorough pytest -m slow tests/test_repair_properties.py --timeout=0``
-(about five minutes).
+(about a minute).
 """
 
 import json
