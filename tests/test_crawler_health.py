@@ -176,16 +176,16 @@ def test_a_partial_run_exits_5_and_names_its_sources():
 def test_the_quick_clean_reads_an_article_and_refuses_a_listing():
     article = next(e for e in MANIFEST if "trs" in e["cases"])
     body = (SAMPLES / article["file"]).read_bytes()
-    found = check_sample(Sample(article["url"], {"Content-Type": "text/html"}, body), ["html"])
+    found = check_sample(Sample(article["url"], "text/html", body), ["html"])
     assert found.ok and found.kind == "html"
     listing = next(e for e in MANIFEST if e["kind"] == "listing" and "district" in e["url"])
     body = (SAMPLES / listing["file"]).read_bytes()
-    found = check_sample(Sample(listing["url"], {"Content-Type": "text/html"}, body), ["html"])
+    found = check_sample(Sample(listing["url"], "text/html", body), ["html"])
     assert not found.ok and found.error == "not-an-article"
     report = next(e for e in MANIFEST if "work-report" in e["cases"])
     body = (SAMPLES / report["file"]).read_bytes()
-    headers = {"Content-Type": "text/plain; charset=UTF-8"}
-    assert check_sample(Sample(report["url"], headers, body), ["html"]).missing() == [
+    plain = "text/plain; charset=UTF-8"
+    assert check_sample(Sample(report["url"], plain, body), ["html"]).missing() == [
         "date",
         "kind text",
     ]
