@@ -176,4 +176,4 @@ def test_random_html_never_escapes(markup: str, charset: str | None) -> None:
     try:
         _check_record(clean_page(body, "http://fuzz.example/a.html", headers))
     except CleaningError as error:
-        assert error.reason in ("empty", "undecodable", "not-an-article")
+        assert error.reason in ("empty", "no-text", "undecodable", "not-an-article")
