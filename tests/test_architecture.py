@@ -125,3 +125,12 @@ def test_every_doc_the_architecture_points_to_exists() -> None:
     assert {f"docs/{p.name}" for p in (REPO / "docs").glob("*.md")} - {
         "docs/architecture.md"
     } <= docs
+
+
+def test_the_readme_links_the_map_and_lists_every_make_target() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "(docs/architecture.md)" in readme.split("## ")[0], "linked before the first section"
+    targets = re.findall(r"^## ([\w-]+):", (REPO / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert {"test", "test-fast", "typecheck", "check", "eval"} <= set(targets)
+    listed = set(re.findall(r"^\| `make ([\w-]+)` \|", readme, re.MULTILINE))
+    assert set(targets) <= listed, sorted(set(targets) - listed)
