@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import random
+import re
 import signal
 import sys
 import time
@@ -186,6 +187,18 @@ def farm_tables(passages: Sequence[Passage]) -> list[dict[str, str]]:
     ]
 
 
+#: Where the lossy UTF-8-as-GBK chain breaks a passage into lines: after
+#: sentence and clause ends, as Markdown and plain-text files keep them, so
+#: that ASCII bytes (line breaks) follow Chinese text as often as in the files
+#: this damage is found in.
+LINE_ENDS = re.compile("(?<=[。；：])(?=.)")
+
+
+def lines_of(text: str) -> str:
+    """A passage with a line break after each sentence and clause end."""
+    return LINE_ENDS.sub("\n", text)
+
+
 def build_chains(passages: Sequence[Passage]) -> list[Chain]:
     """Every chain of the benchmark, with the targets of issue 2."""
     tables = farm_tables(passages)
@@ -223,7 +236,20 @@ def build_chains(passages: Sequence[Passage]) -> list[Chain]:
         ),
         Chain("utf8-as-latin1", simplified(damage.utf8_as_latin1), Target(), "lossless"),
         Chain("gbk-as-mixed-utf8", simplified(damage.gbk_as_mixed), Target(), "ǰÑÔ for 前言"),
+        Chain(
+            "gbk-as-mixed-utf8-twice",
+            simplified(damage.gbk_as_mixed_twice),
+            Target(min_exact=0.95),
+            "two passes of the mixed decoder",
+        ),
         Chain("utf8-as-gbk", simplified(damage.utf8_as_gbk), Target(max_cer=0.01), "partly lossy"),
+        Chain(
+            "utf8-as-gbk-lossy",
+            lambda passage, _index: damage.utf8_as_gbk_lossy(lines_of(passage.simplified)),
+            Target(max_cer=0.02),
+            "code page 936: ? for an odd byte and the ASCII after",
+            expected=lambda passage: lines_of(passage.simplified),
+        ),
         Chain("gbk-as-big5", simplified(damage.gbk_as_big5), Target(), "partly lossy"),
         Chain("pinyin-residue", residue, Target(), "farm table, no misaligned match"),
         Chain(

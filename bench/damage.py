@@ -203,20 +203,41 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
-def decode_mixed(data: bytes) -> str:
+def decode_mixed(data: bytes, *, cp1252: bool = False) -> str:
     """Decode like a tool that tries UTF-8 first and falls back to Latin-1 per byte.
 
     Every well-formed UTF-8 sequence is read as UTF-8, every other byte as
-    Latin-1.
+    Latin-1 (as cp1252 with ``cp1252``: ``8c`` is ``Œ``).
     """
+    single = _decode_cp1252 if cp1252 else (lambda part: part.decode("latin-1"))
     parts: list[str] = []
     start = 0
     for match in _UTF8_SEQUENCE.finditer(data):
-        parts.append(data[start : match.start()].decode("latin-1"))
+        parts.append(single(data[start : match.start()]))
         parts.append(match.group().decode("utf-8"))
         start = match.end()
-    parts.append(data[start:].decode("latin-1"))
+    parts.append(single(data[start:]))
     return "".join(parts)
+
+
+def encode_mixed(text: str) -> bytes:
+    """Write text back one byte per character where cp1252 or Latin-1 has one, UTF-8
+    otherwise: how a tool saves what a mixed decoder read, before the next one reads it.
+
+    >>> encode_mixed("´Œ中").hex(" ")
+    'b4 8c e4 b8 ad'
+    """
+    out = bytearray()
+    for char in text:
+        code = ord(char)
+        if code <= 0xFF:
+            out.append(code)
+            continue
+        try:
+            out += char.encode("cp1252")
+        except UnicodeEncodeError:
+            out += char.encode("utf-8")
+    return bytes(out)
 
 
 def gbk_as_mixed(text: str) -> str:
@@ -226,6 +247,63 @@ def gbk_as_mixed(text: str) -> str:
     'ǰÑÔ'
     """
     return decode_mixed(text.encode(GBK))
+
+
+def gbk_as_mixed_twice(text: str) -> str:
+    """GBK bytes through the mixed decoder twice, the second time a cp1252 one.
+
+    The first pass's output is written back by ``encode_mixed``; a character
+    it read as a two-byte UTF-8 sequence comes back as one byte, which the
+    second pass can read with its neighbours as another sequence
+    (``Ï´μ`` of 下次 becomes ``ϴμ``).
+
+    >>> gbk_as_mixed_twice("下次继续")
+    'ϴμÌÐø'
+    """
+    return decode_mixed(encode_mixed(gbk_as_mixed(text)), cp1252=True)
+
+
+def decode_cp936(data: bytes) -> str:
+    """Decode GBK bytes as Windows' code page 936 does, losses included.
+
+    ``80`` is ``€``; a lead byte and a trail byte that spell a code give its
+    character (user-defined codes their private-use character); a lead byte
+    followed by a byte that cannot be a trail byte gives one ``?`` for both,
+    so an ASCII byte after it is lost; any other lone byte gives ``?``.
+
+    >>> decode_cp936("技能 (".encode("utf-8"))
+    '鎶€鑳?('
+    """
+    out: list[str] = []
+    index, size = 0, len(data)
+    while index < size:
+        byte = data[index]
+        if byte < 0x80:
+            out.append(chr(byte))
+            index += 1
+        elif byte == 0x80:
+            out.append("\u20ac")
+            index += 1
+        elif byte == 0xFF or index + 1 == size:
+            out.append("?")
+            index += 1
+        else:
+            try:
+                out.append(data[index : index + 2].decode(GBK))
+            except UnicodeDecodeError:
+                out.append("?")
+            index += 2
+    return "".join(out)
+
+
+def utf8_as_gbk_lossy(text: str) -> str:
+    """UTF-8 bytes read as code page 936 (``decode_cp936``): an odd run of bytes
+    before an ASCII byte loses its last byte and the ASCII byte to one ``?``.
+
+    >>> utf8_as_gbk_lossy("技能 (Skill)")
+    '鎶€鑳?(Skill)'
+    """
+    return decode_cp936(text.encode("utf-8"))
 
 
 # --- the content farms' find-and-replace (ARTIFACTS §1, §2) --------------------------------
@@ -407,6 +485,8 @@ SIMPLE_CHAINS: Mapping[str, Callable[[str], str]] = {
     "utf8-as-cp1252": utf8_as_cp1252,
     "utf8-as-latin1": utf8_as_latin1,
     "utf8-as-gbk": utf8_as_gbk,
+    "utf8-as-gbk-lossy": utf8_as_gbk_lossy,
+    "gbk-as-mixed-utf8-twice": gbk_as_mixed_twice,
     "gbk-as-big5": gbk_as_big5,
     "big5-as-gbk": big5_as_gbk,
 }

@@ -317,6 +317,22 @@ def test_gbk_as_big5_and_mixed_decoder() -> None:
     assert gbk_as_big5("市属国有企业") == "庈扽弊衄わ珛"
 
 
+def test_a_second_pass_of_the_mixed_decoder_reads_two_byte_sequences_again() -> None:
+    # 下次 = cf c2 b4 ce: the first pass reads c2 b4 as ´, written back as b4,
+    # which the second pass reads with cf as one UTF-8 sequence.
+    assert damage.gbk_as_mixed("下次") == "Ï´Î"
+    assert damage.gbk_as_mixed_twice("下次") == "ϴÎ"
+    # Without a two-byte sequence in the first pass, the second changes nothing.
+    assert damage.gbk_as_mixed_twice("前言") == damage.gbk_as_mixed("前言")
+
+
+def test_code_page_936_loses_an_odd_byte_with_the_ascii_byte_after_it() -> None:
+    assert damage.utf8_as_gbk_lossy("技能 (Skill)") == "鎶€鑳?(Skill)"
+    # An even run before the ASCII byte loses nothing.
+    assert damage.utf8_as_gbk_lossy("能力 (Skill)") == damage.utf8_as_gbk("能力 (Skill)")
+    assert damage.decode_cp936(b"\x80") == "\u20ac"
+
+
 # --- the clean passages --------------------------------------------------------------------
 
 

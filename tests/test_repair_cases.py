@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleaning import repair_text
-from cleaning.text import punct
+from cleaning.text import normalize, punct
 from cleaning.text.misaligned import repair_misaligned
 from cleaning.text.pinyin import remove_readings
 from cleaning.text.t2s import to_simplified
@@ -19,7 +19,7 @@ CASES = Path(__file__).parent / "cases"
 
 
 def _punctuation(text: str) -> str:
-    return punct.fold_space(punct.fix_punctuation(punct.strip_markup(text)))
+    return normalize.tidy_paragraphs(punct.fix_punctuation(punct.strip_markup(text)))
 
 
 #: The function each stage's cases exercise, unless a case names ``repair_text``.

@@ -23,11 +23,11 @@ from cleaning.errors import (
     NoReadableText,
 )
 from cleaning.page.config import DEFAULT_CONFIG, MAX_DOCUMENT_BYTES, CleanerConfig
-from cleaning.page.metadata import detect_script
 from cleaning.page.readable import has_readable_text
 from cleaning.page.sites import rules_for
 from cleaning.page.stages import Page, run_stages
 from cleaning.record import Record
+from cleaning.text.scripts import detect_script
 
 logger = logging.getLogger(__name__)
 

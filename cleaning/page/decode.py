@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import chardet
 
 from cleaning.errors import UndecodableDocument
+from cleaning.text.chardata import PINYIN_TONED_VOWELS
+from cleaning.text.scripts import big5_level1, gb2312_level1
 
 logger = logging.getLogger(__name__)
 
@@ -111,62 +113,18 @@ _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-def gb2312_hanzi() -> str:
-    """All 6,763 hanzi of GB2312: the simplified script's repertoire."""
-    raw = bytearray()
-    for lead in range(0xB0, 0xF8):
-        for trail in range(0xA1, 0xFF):
-            raw += bytes((lead, trail))
-    return raw.decode("gb2312", errors="ignore")
-
-
-def big5_hanzi() -> str:
-    """All 13,000-odd hanzi of Big5: the traditional script's repertoire."""
-    raw = bytearray()
-    for lead in range(0xA4, 0xFA):
-        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
-            raw += bytes((lead, trail))
-    return raw.decode("big5", errors="ignore")
-
-
-def _gb2312_level1() -> str:
-    """The 3,755 level-1 hanzi of GB2312: the most frequent simplified characters."""
-    raw = bytearray()
-    for lead in range(0xB0, 0xD8):
-        for trail in range(0xA1, 0xFF):
-            if lead == 0xD7 and trail > 0xF9:
-                break
-            raw += bytes((lead, trail))
-    return raw.decode("gb2312")
-
-
-def _big5_level1() -> str:
-    """The 5,401 frequently used characters of Big5 (A440-C67E): traditional text."""
-    raw = bytearray()
-    for lead in range(0xA4, 0xC7):
-        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
-            if lead == 0xC6 and trail > 0x7E:
-                break
-            raw += bytes((lead, trail))
-    return raw.decode("big5", errors="ignore")
-
-
 def _char_class(chars: str) -> str:
     return "".join(re.escape(c) for c in sorted(set(chars)))
 
-
-#: Vowels with tone marks: pinyin readings are part of this corpus's damage
-#: (ARTIFACTS.md §1) and must not make a correct decode look implausible.
-PINYIN_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 
 #: Characters that make decoded text plausible Chinese: frequent hanzi of both
 #: scripts, CJK and full-width punctuation, general punctuation (quotes,
 #: dashes, ellipsis) and the no-break space common in Chinese pages.
 _COMMON = re.compile(
     "["
-    + _char_class(_gb2312_level1() + _big5_level1())
+    + _char_class(gb2312_level1() + big5_level1())
     + "\u3000-\u303f\uff01-\uff5e\u2010-\u2027\u00a0\u00b7\u00d7\u2103\u25cf\u25a0\u2605"
-    + PINYIN_LETTERS
+    + PINYIN_TONED_VOWELS  # readings (ARTIFACTS.md §1) must not look implausible
     + "]"
 )
 

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from cleaning.errors import EmptyDocument
-from cleaning.page.furniture import fold_spaces
+from cleaning.text.normalize import fold_spaces
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,6 @@ from cleaning.page.documents import Document, drop_element
 from cleaning.page.furniture import (
     EDGE_LINK_SHARE,
     EdgeLine,
-    fold_spaces,
     is_boilerplate_element,
     is_caption_element,
     is_inline_junk,
@@ -48,6 +47,7 @@ from cleaning.page.vocab import (
     LIST_ITEM_TAGS,
     SKIP_TAGS,
 )
+from cleaning.text.normalize import fold_spaces
 
 #: Punctuation of Chinese (and mixed) prose: a block with it reads as sentences.
 _PROSE_PUNCT = re.compile(r"[，。！？；、“”：,.!?;]")

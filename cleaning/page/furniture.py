@@ -53,6 +53,8 @@ from cleaning.page.vocab import (
     REPORTER_ROLES,
     SECTION_HEADINGS,
 )
+from cleaning.text.normalize import fold_spaces as fold_spaces  # stages call furniture.fold_spaces
+from cleaning.text.pinyin import READING_RE as _READING
 
 #: Traditional forms of the characters that occur in the furniture and
 #: metadata keywords below, with their simplified forms (OpenCC s2t of the
@@ -68,13 +70,6 @@ _SIMPLIFIED = (
     "转载注处声办单术链体纠错举报评论录册导图隐条许证务经济审核对摄视频门户栏专题于台内为与会员区设"
 )
 _KEYWORD_T2S = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
-
-#: A pinyin reading left after a character by flattened ruby markup
-#: (ARTIFACTS.md §1): one syllable, tone marks or ü, maybe a trailing space.
-_READING = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7} ?\)")
-
-#: White space of Chinese pages: ASCII, no-break, ideographic and en/em spaces.
-_SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u2009]+")
 
 
 @lru_cache(maxsize=4096)
@@ -149,19 +144,6 @@ MAX_SECTION_LINES = 30
 
 #: Sentence-ending punctuation: a line with it inside is prose, not a label.
 _SENTENCE_END = re.compile(r"[。！？!?]\s*\S")
-
-
-def fold_spaces(text: str) -> str:
-    """Runs of white space of every width to one space, ends stripped.
-
-    ``str.split`` splits on exactly the characters of ``_SPACES`` (every
-    Unicode space: ASCII, no-break, ideographic, en/em) and is three times
-    faster than the regex on the extractor's hot path.
-
-    >>> fold_spaces("\u3000\u3000正文  第一句\u00a0第二句 ")
-    '正文 第一句 第二句'
-    """
-    return " ".join(text.split())
 
 
 def is_controls(line: str) -> bool:

@@ -25,9 +25,9 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from cleaning.page.decode import big5_hanzi, gb2312_hanzi
-from cleaning.page.furniture import fold_spaces, match_view, view_positions
+from cleaning.page.furniture import match_view, view_positions
 from cleaning.record import CHINA_TZ
+from cleaning.text.normalize import fold_spaces
 
 #: China Standard Time, the zone of every date line of this corpus.
 CHINA = CHINA_TZ
@@ -640,38 +640,3 @@ def _ld_name(value: object) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     return value if isinstance(value, str) and value.strip() else None
-
-
-#: Characters only the traditional script writes (in Big5, not in GB2312:
-#: 發, 黨, 國) and only the simplified script writes (in GB2312, not in Big5:
-#: 发, 党, 国). Characters both share say nothing.
-_BIG5, _GB2312 = frozenset(big5_hanzi()), frozenset(gb2312_hanzi())
-TRADITIONAL_ONLY = _BIG5 - _GB2312
-SIMPLIFIED_ONLY = _GB2312 - _BIG5
-
-_TRADITIONAL_RE = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY)) + "]")
-_SIMPLIFIED_RE = re.compile("[" + "".join(sorted(SIMPLIFIED_ONLY)) + "]")
-
-#: Share of script-marked characters above which a text is of one script;
-#: between the two it is ``mixed``. Seeds 001 and 003 (traditional with
-#: pinyin residue) are at 0.99; simplified seeds at 0.0; quotes of one script
-#: in an article of the other stay under 10%.
-SCRIPT_SHARE = 0.9
-
-
-def detect_script(text: str) -> str:
-    """``simplified``, ``traditional`` or ``mixed``: the script ``text`` is written in.
-
-    >>> detect_script("傾聽基層心聲 助推黨建發展"), detect_script("倾听基层心声 助推党建发展")
-    ('traditional', 'simplified')
-    >>> detect_script("党建 黨建 发展 發展")
-    'mixed'
-    """
-    traditional = len(_TRADITIONAL_RE.findall(text))
-    simplified = len(_SIMPLIFIED_RE.findall(text))
-    marked = traditional + simplified
-    if not marked or simplified >= SCRIPT_SHARE * marked:
-        return "simplified"
-    if traditional >= SCRIPT_SHARE * marked:
-        return "traditional"
-    return "mixed"

@@ -50,20 +50,20 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from cleaning.text import plausibility, t2s, wordmodel
+from cleaning.text import plausibility, scripts, wordmodel
 from cleaning.text.chardata import (
     ASCII_TO_FULLWIDTH,
-    PINYIN_TONED_VOWELS,
     REPLACEMENT_MARKS,
+    gbk_chars,
     is_gbk_user_defined,
+    strict_gbk_pairs,
 )
-from cleaning.text.pinyin import is_reading, readings_of
+from cleaning.text.pinyin import SYLLABLE, is_reading, readings_of
 
 #: A reading group as the farms insert it: ``(lài)`` or ``(huì )``.
-READING = f"[a-z{PINYIN_TONED_VOWELS}]{{1,6}}"
-READING_GROUP_RE = re.compile(f"\\(({READING}) ?\\)")
+READING_GROUP_RE = re.compile(f"\\(({SYLLABLE}) ?\\)")
 #: After a ``?`` anchor: the rest of a reading whose ``(`` was swallowed.
-SWALLOWED_READING_RE = re.compile(f"\\(?({READING}) ?\\)")
+SWALLOWED_READING_RE = re.compile(f"\\(?({SYLLABLE}) ?\\)")
 
 #: Longest run of wrong pairs considered. The decoder gets back in step at
 #: the first trail byte below 0x80 (about one character in three) or the
@@ -99,26 +99,12 @@ PUA_RE = re.compile("[\ue000-\uf8ff]")
 TAG_REST_RE = re.compile(r"/?[a-zA-Z][a-zA-Z0-9]{0,9}(?:\s[^<>\n]{0,80})?/?>")
 
 
-# --- the GBK code table -----------------------------------------------------
-
-
-@functools.cache
-def _pairs() -> dict[int, str]:
-    """Every two-byte GB18030 code that is a real character (no private use)."""
-    table = {}
-    for lead in range(0x81, 0xFF):
-        for trail in itertools.chain(range(0x40, 0x7F), range(0x80, 0xFF)):
-            try:
-                char = bytes((lead, trail)).decode("gb18030")
-            except UnicodeDecodeError:
-                continue
-            if not 0xE000 <= ord(char) <= 0xF8FF:
-                table[lead << 8 | trail] = char
-    return table
+# --- the GBK code table (``chardata``) ---------------------------------------
 
 
 def _decode_pair(lead: int, trail: int) -> str | None:
-    return _pairs().get(lead << 8 | trail)
+    """The real character GBK bytes ``lead trail`` spell (no private use), or None."""
+    return gbk_chars()[lead << 8 | trail] or None
 
 
 def _encode(char: str) -> bytes | None:
@@ -251,14 +237,11 @@ _DROP_CLASSES = (
 @functools.cache
 def _unassigned() -> tuple[Unknown, Unknown]:
     """Lead and trail bytes of the GBK codes no character has (a wrong pair there gave ``?``)."""
+    strict = strict_gbk_pairs()
     leads, trails = set(), set()
     for lead in range(0x81, 0xFF):
         for trail in itertools.chain(range(0x40, 0x7F), range(0x80, 0xFF)):
-            if is_gbk_user_defined(lead, trail):
-                continue
-            try:
-                bytes((lead, trail)).decode("gbk")
-            except UnicodeDecodeError:
+            if not strict[lead << 8 | trail] and not is_gbk_user_defined(lead, trail):
                 leads.add(lead)
                 trails.add(trail)
     return Unknown(tuple(sorted(leads))), Unknown(tuple(sorted(trails)))
@@ -308,7 +291,7 @@ def _hypotheses(
             # swallowed it (an ASCII character to choose), except, in the
             # seeds, the ``!`` of a folded ``！``, which it left in place.
             trail = Unknown(tuple(range(0x81, 0xFF)))
-            swallowed = SWALLOWABLE
+            swallowed: tuple[int, ...] = tuple(SWALLOWABLE)
             if TAG_REST_RE.match(line, token.end):
                 swallowed = (ord("<"),)  # ``?/span>``: the ``<`` of a tag
             yield from ending(index, trail, Unknown(tuple(swallowed)), end=token.end)
@@ -350,6 +333,8 @@ def _slots(stream: Sequence[Byte]) -> list[str | list[str]] | None:
             out.append(chr(first))
             index += 1
             continue
+        if isinstance(first, Unknown) and not first.values:
+            return None  # no value fits: the hypothesis is impossible
         if isinstance(first, Unknown) and first.values[0] < 0x80:  # a swallowed ASCII byte
             out.append(_ascii_candidates(first.values))
             index += 1
@@ -359,6 +344,8 @@ def _slots(stream: Sequence[Byte]) -> list[str | list[str]] | None:
         second = stream[index + 1]
         leads = first.values if isinstance(first, Unknown) else (first,)
         trails = second.values if isinstance(second, Unknown) else (second,)
+        if not trails:
+            return None
         if len(leads) == 1 and len(trails) == 1:
             char = _decode_pair(leads[0], trails[0])
             if char is None:
@@ -381,20 +368,20 @@ class _Context:
       that writes 國企黨建 in one paragraph likely wrote it where the bytes
       were lost (a cache language model; the word model alone prefers the
       more frequent 國大 there).
-    - ``traditional``: the document is in traditional script, so a
-      candidate that exists only in simplified script (属 for 屬) is unlikely,
-      and the other way round.
+    - ``foreign``: characters foreign to the document's script: in a
+      traditional text a candidate that exists only in simplified script
+      (属 for 屬) is unlikely, and the other way round.
     - ``opened``: quotes and brackets open before the run.
     """
 
     bigrams: frozenset[str]
-    traditional: bool
+    foreign: frozenset[str]
     opened: str = ""
 
     def score(self, left: str, text: str, right: str) -> float:
         window = left + text + right
         pairs = {window[i : i + 2] for i in range(len(window) - 1)}
-        foreign = wordmodel.other_script(self.traditional).intersection(text)
+        foreign = self.foreign.intersection(text)
         pairing = _pairing(self.opened, text, right) if _MARKS.intersection(text) else 0.0
         return (
             wordmodel.logprob(window)
@@ -609,9 +596,12 @@ def _candidates(line: str, anchor: int, previous: str, allow_drops: bool) -> Ite
     reading = SWALLOWED_READING_RE.match(line, anchor + 1)
     if reading and previous and is_reading(reading.group(1), previous):
         # A reading inserted after a pair matched across a boundary: the
-        # ``?`` is the lost lead byte with the reading's ``(``.
-        lost = Unknown(_lost_lead(previous, reading.group(1)))
-        yield from _hypotheses(line, anchor, [lost], reading.end(), allow_drops)
+        # ``?`` is the lost lead byte with the reading's ``(``. The previous
+        # character's trail byte was the matched pair's lead byte, so it is
+        # 0x81 or more; a trail byte below (業 = 98 49) matched nothing.
+        leads = _lost_lead(previous, reading.group(1))
+        if leads:
+            yield from _hypotheses(line, anchor, [Unknown(leads)], reading.end(), allow_drops)
         return
     following = line[anchor + 1 : anchor + 2]
     for ascii_, full in ASCII_TO_FULLWIDTH.items():
@@ -664,7 +654,7 @@ def repair_misaligned(text: str) -> str:
     if not any(mark in text for mark in REPLACEMENT_MARKS):
         return text
     allow_drops = PUA_RE.search(text) is None
-    context = _Context(_document_bigrams(text), t2s.has_traditional(text))
+    context = _Context(_document_bigrams(text), scripts.foreign_to(text))
     return "\n".join(_repair_line(line, allow_drops, context) for line in text.split("\n"))
 
 

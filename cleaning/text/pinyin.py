@@ -32,10 +32,14 @@ from pypinyin.pinyin_dict import pinyin_dict
 
 from cleaning.text.chardata import HAN, PINYIN_TONED_VOWELS
 
-#: A candidate reading right after a Han character: one run of pinyin
-#: letters, an optional space, the closing parenthesis. Validated against
-#: the syllables pypinyin knows before anything is removed.
-READING_RE = re.compile(f"(?<=[{HAN}])\\(([a-z{PINYIN_TONED_VOWELS}]{{1,6}}) ?\\)")
+#: One pinyin syllable as the farms write it: lower-case letters, tone marks,
+#: ü; six letters at most (``zhuang``, ``shuāng``).
+SYLLABLE = f"[a-z{PINYIN_TONED_VOWELS}]{{1,6}}"
+#: A candidate reading right after a Han character: one syllable, an optional
+#: space, the closing parenthesis. Validated against the syllables pypinyin
+#: knows before anything is removed. The one definition of a reading: the
+#: page layer's furniture patterns and the misaligned-GBK repair use it too.
+READING_RE = re.compile(f"(?<=[{HAN}])\\(({SYLLABLE}) ?\\)")
 
 
 @functools.cache

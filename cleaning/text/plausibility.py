@@ -16,10 +16,13 @@ True
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from cleaning.text import t2s
+from cleaning.text.chardata import HAN
 
 _DATA = Path(__file__).parent / "data" / "charfreq.tsv"
 
@@ -113,3 +116,41 @@ def score(text: str) -> float:
 def improves(before: str, after: str, gain: float = MIN_GAIN) -> bool:
     """True when ``after`` is clearly more Chinese-like than ``before``."""
     return score(after) >= score(before) + gain
+
+
+#: Marks of damage a repair may not introduce: U+FFFD, private use, C1 controls.
+_DAMAGE_MARKS_RE = re.compile("[\ufffd\ue000-\uf8ff\x80-\x9f]")
+_HAN_RE = re.compile(f"[{HAN}]")
+
+
+def clean_result(text: str) -> bool:
+    """A repair's output may be kept: it has Han characters and no marks of damage."""
+    return _DAMAGE_MARKS_RE.search(text) is None and _HAN_RE.search(text) is not None
+
+
+def wide(text: str) -> str:
+    """The characters of ``text`` beyond ASCII: what a Han-to-Han chain changes."""
+    return "".join(c for c in text if c >= "\x80")
+
+
+def most_plausible(
+    damaged: str, candidates: Iterable[tuple[str, str]], *, wide_only: bool = False
+) -> tuple[str, str] | None:
+    """Of (chain name, repaired text) candidates, the most Chinese-like, if it reads
+    clearly better than ``damaged`` (``improves``): (text, name).
+
+    ``wide_only`` judges only the characters beyond ASCII, for chains that
+    leave ASCII as it is (a line of mojibake in a Markdown heading is judged
+    on its Chinese, not diluted by the heading's Latin words).
+    """
+    view = wide if wide_only else str
+    best: tuple[float, str, str] | None = None
+    for name, fixed in candidates:
+        if fixed == damaged:
+            continue
+        value = score(view(fixed))
+        if best is None or value > best[0]:
+            best = (value, fixed, name)
+    if best is None or not improves(view(damaged), view(best[1])):
+        return None
+    return best[1], best[2]

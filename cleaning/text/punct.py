@@ -1,11 +1,8 @@
-"""Punctuation, white space and markup residue: the clean form of ARTIFACTS §6.
+"""Punctuation and markup residue: the clean form of ARTIFACTS §6.
 
 - ASCII ``, : ; ? !`` touching Chinese text become full-width (``，：；？！``);
   ASCII parentheses around Chinese text become ``（）``. ASCII stays in
   numbers, times, URLs, e-mail addresses and Latin words.
-- Each paragraph (line) is stripped, runs of spaces, tabs, no-break and
-  ideographic spaces fold to one space, empty paragraphs go; ``\\n`` between
-  paragraphs stays.
 - Stray closing or opening tags of inline markup left in the text
   (``發展。”</span>``) and HTML entities go.
 
@@ -13,8 +10,6 @@
 '以黨建引領發展，國企改革寫華章。編輯：2022'
 >>> fix_punctuation("(以下簡稱《意見》) 16:30 http://a.cn/x?y=1 6+1")
 '（以下簡稱《意見》） 16:30 http://a.cn/x?y=1 6+1'
->>> fold_space("  坚持政治引领 \\xa0凝聚奋进力量\\n\\xa0\\n同志们：")
-'坚持政治引领 凝聚奋进力量\\n同志们：'
 """
 
 from __future__ import annotations
@@ -32,12 +27,6 @@ TOUCHING_RE = re.compile(f"(?<=[{_CHINESE}])[,:;?!]|[,:;?!](?=[{_CHINESE}])")
 
 #: ASCII parentheses whose content holds Chinese (innermost pairs).
 PARENTHESES_RE = re.compile(f"\\(([^()\\n]*[{HAN}][^()\\n]*)\\)")
-
-#: Characters that count as white space inside a paragraph.
-SPACES_RE = re.compile("[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-
-#: Control characters that have no place in text (not \\t or \\n).
-CONTROLS_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufeff]")
 
 #: Markup that survived as text: tags of the elements pages wrap body text
 #: in, not arbitrary ``<...>``; also a closing tag whose ``<`` a damaged
@@ -58,14 +47,6 @@ def fix_punctuation(text: str) -> str:
         return text
     text = TOUCHING_RE.sub(lambda m: ASCII_TO_FULLWIDTH[m.group()], text)
     return PARENTHESES_RE.sub(r"（\1）", text)
-
-
-def fold_space(text: str) -> str:
-    """Strip paragraphs, fold runs of spaces, drop empty paragraphs; keep ``\\n``."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = CONTROLS_RE.sub("", text)
-    lines = (SPACES_RE.sub(" ", line).strip(" ") for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 def strip_markup(text: str) -> str:

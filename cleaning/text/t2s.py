@@ -29,6 +29,8 @@ from pathlib import Path
 
 import opencc
 
+from cleaning.text import scripts
+
 _DICT_DIR = Path(opencc.__file__).parent / "dictionary"
 
 #: Where t2s writes 著 but the text means the particle *zhe* or the verb
@@ -170,14 +172,12 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str], dict[str, str], frozense
     return char_map, phrase_re, phrases, traditional
 
 
-@functools.cache
-def _simplified_only() -> frozenset[str]:
-    table = char_map()
-    return frozenset(table.values()) - {chr(code) for code in table}
-
-
 def has_traditional(text: str) -> bool:
-    """True when the text holds a character that t2s would change.
+    """True when the text holds a character the conversion maps (a traditional form).
+
+    Some such characters are also simplified ones (乾 in 乾隆): this says
+    whether the conversion has work to do, not which script the text is in
+    (``cleaning.text.scripts.detect_script`` does).
 
     >>> has_traditional("黨建"), has_traditional("党建")
     (True, False)
@@ -191,30 +191,30 @@ def char_map() -> dict[int, str]:
 
 
 def to_simplified(text: str) -> str:
-    """Convert traditional to simplified script (text with none is returned as is)."""
+    """Convert traditional to simplified script (text with none is returned as is).
+
+    A phrase of OpenCC's dictionary is converted as the dictionary says and
+    its characters are not mapped again: 乾隆 and 康乾盛世 keep their 乾.
+    The ``著`` fixes (``fix_zhe``) apply only to text written in traditional
+    script: in simplified text 著 is already what the writer meant.
+
+    >>> to_simplified("乾隆帝是著名的書法家")
+    '乾隆帝是著名的书法家'
+    """
     table, phrase_re, phrases, traditional = _tables()
     if traditional.isdisjoint(text):
         return text
-    converted = phrase_re.sub(lambda m: phrases[m.group()], text) if phrases else text
-    converted = converted.translate(table)
+    parts: list[str] = []
+    start = 0
+    for match in phrase_re.finditer(text) if phrases else ():
+        parts.append(text[start : match.start()].translate(table))
+        parts.append(phrases[match.group()])
+        start = match.end()
+    parts.append(text[start:].translate(table))
+    converted = "".join(parts)
+    if "著" not in converted or scripts.detect_script(text) == "simplified":
+        return converted
     return fix_zhe(converted)
-
-
-def script_of(text: str) -> str:
-    """Which script a text is written in: ``simplified``, ``traditional`` or ``mixed``.
-
-    Mixed means characters that exist only in traditional script stand beside
-    characters that exist only in simplified script.
-
-    >>> script_of("黨建工作"), script_of("党建工作"), script_of("黨建工作党")
-    ('traditional', 'simplified', 'mixed')
-    """
-    if not has_traditional(text):
-        return "simplified"
-    simplified_only = _simplified_only()
-    if any(char in simplified_only for char in text):
-        return "mixed"
-    return "traditional"
 
 
 def repair_script(text: str) -> str:

@@ -111,19 +111,31 @@ def _single_cost(char: str, log_total: float) -> float:
     return -log_total
 
 
+#: Natural-log cost of writing a digit or Latin letter full-width (２ for 2):
+#: Chinese news text does it for about one number in ten.
+FULL_WIDTH_COST = math.log(0.1)
+
+
+def mark_cost(char: str) -> float | None:
+    """Natural-log cost of a digit, a Latin letter or a punctuation mark or symbol
+    standing alone (``PUNCTUATION_COST``); None for other characters."""
+    if char.isascii() and (char.isdigit() or char.isalpha()):
+        return DIGIT_COST if char.isdigit() else LATIN_COST
+    if "\uff10" <= char <= "\uff5a" and char.isalnum():
+        # A full-width digit or letter (２０２２): the ASCII one, less often.
+        return (DIGIT_COST if char.isdigit() else LATIN_COST) + FULL_WIDTH_COST
+    folded = char.translate(FOLDED)
+    if folded in PUNCTUATION_COST:
+        return PUNCTUATION_COST[folded]
+    if unicodedata.category(folded)[0] in "PS":
+        return RARE_PUNCTUATION_COST
+    return None
+
+
 #: Natural-log cost of a candidate character of the other script than the
-#: text's (属 in traditional text, 屬 in simplified): a repair restores the
-#: text as it was written, in one script.
+#: text's (属 in traditional text, 屬 in simplified; ``scripts.other_script``):
+#: a repair restores the text as it was written, in one script.
 SCRIPT_COST = -5.0
-
-
-@functools.cache
-def other_script(traditional: bool) -> frozenset[str]:
-    """Characters that exist only in the other script than the text's."""
-    table = t2s.char_map()
-    traditional_only = frozenset(map(chr, table))
-    simplified_only = frozenset(table.values()) - traditional_only
-    return simplified_only if traditional else traditional_only
 
 
 @functools.cache
@@ -191,6 +203,12 @@ def partners(previous: str, char: str, following: str) -> int:
     )
 
 
+def word_logprob(word: str) -> float | None:
+    """Natural-log probability of a dictionary word (simplified script), or None."""
+    score = _model()[0].get(word)
+    return None if score is None or score == PREFIX else score
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def char_logprob(char: str) -> float:
     """Natural-log probability of one character standing alone (a prior for candidates)."""
@@ -218,8 +236,14 @@ _BAD_PAIR_RE = re.compile(
 _LONE_MARK_RE = re.compile("(?<!…)…(?!…)|(?<!—)—(?!—)")
 
 
+#: A clause mark (，、) right before a line break: a line of Chinese text (a
+#: paragraph, a heading, the lead-in of a list) ends with a sentence mark, a
+#: colon or nothing, hardly ever with a comma. Counted as a bad pair.
+_COMMA_AT_LINE_END_RE = re.compile("[，、](?=\r?\n)")
+
+
 def _bad_pairs(sentence: str) -> int:
-    bad = len(_BAD_PAIR_RE.findall(sentence))
+    bad = len(_BAD_PAIR_RE.findall(sentence)) + len(_COMMA_AT_LINE_END_RE.findall(sentence))
     if "…" in sentence or "—" in sentence:
         # A window may cut a pair: its two ends do not count.
         bad += len(_LONE_MARK_RE.findall(sentence[1:-1]))
