@@ -31,7 +31,7 @@ FORBIDDEN = {
 
 def imported_modules(source: str, package: str) -> set[str]:
     """Every module ``source`` (a module of ``package``) imports, relative imports resolved."""
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
