@@ -27,9 +27,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[analysis]'
 	touch $(STAMP)
 
+# The tests start a real Redis (tests/test_scale_redis.py): Debian's server when missing.
 $(TESTED): $(STAMP)
 	@echo "installing the test tools into $(VENV) (about a minute)"
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,scale]'
+	command -v redis-server >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
 	touch $(TESTED)
 
 ## demo: serve the bundled sample sites on 127.0.0.1, crawl, clean, summarise

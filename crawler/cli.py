@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from crawler.preflight import (
     parse_overrides,
 )
 from crawler.runlog import DEFAULT_KEEP_DAYS, log_path, prune
-from crawler.settings import SXCRAWL_PLACEHOLDER_CONTACT
+from crawler.settings import SXCRAWL_PLACEHOLDER_CONTACT, SXCRAWL_REDIS_URL
 from crawler.sources import SITES_ENV, Source, SourceError, load_sources, sites_dir
 from crawler.spiders.source import SourceSpider
 from crawler.state import ArchivedStore
@@ -147,6 +148,15 @@ def build_parser(prog: str = "python -m crawler") -> argparse.ArgumentParser:
         help="contact (URL or mailto:) for the User-Agent (default: $SXCORPUS_CONTACT)",
     )
     crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help=(
+            "crawl with other processes through one shared frontier in Redis, e.g. "
+            "redis://HOST:6379/0 (default: $SXCORPUS_REDIS_URL; see docs/scaling.md). "
+            "No lock then: start as many processes, on as many hosts, as you like"
+        ),
+    )
+    crawl.add_argument(
         "--keep-logs",
         type=int,
         default=DEFAULT_KEEP_DAYS,
@@ -206,6 +216,10 @@ def source_settings(
         template = settings["SXCRAWL_USER_AGENT_TEMPLATE"]
         agent = template.format(contact=settings["SXCRAWL_CONTACT"])
         settings.set("USER_AGENT", agent, priority="cmdline")
+    if args.redis:
+        from crawler import frontier  # needs the `scale` extra: only when asked for
+
+        frontier.configure(settings, args.redis, source.name)
     return settings
 
 
@@ -247,6 +261,7 @@ def _crawl(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     data: Path = args.data_dir
+    args.redis = args.redis or overrides.get("SXCRAWL_REDIS_URL") or SXCRAWL_REDIS_URL
     try:
         if args.keep_logs < 0:
             raise ConfigError(f"--keep-logs {args.keep_logs}: days, zero or more")
@@ -256,6 +271,13 @@ def _crawl(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.redis:
+        # Processes of a shared crawl coordinate through Redis, not the lock.
+        problem = _frontier_problem(args.redis)
+        if problem:
+            print(f"crawl: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        return _run(args, [sources[name] for name in wanted], overrides, skipped)
     lock = CrawlLock(data / "state" / "crawl.lock")
     try:
         lock.acquire()
@@ -268,6 +290,19 @@ def _crawl(args: argparse.Namespace) -> int:
         lock.release()
 
 
+def _frontier_problem(url: str) -> str | None:
+    """Why a shared crawl at Redis ``url`` cannot start, or None."""
+    try:
+        from crawler.frontierstate import FrontierUnavailable, connect
+    except ImportError as exc:
+        return f"--redis needs the scale extra (pip install -e '.[scale]'): {exc}"
+    try:
+        connect(url).close()
+    except FrontierUnavailable as exc:
+        return str(exc)
+    return None
+
+
 def _run(
     args: argparse.Namespace,
     sources: list[Source],
@@ -276,7 +311,9 @@ def _run(
 ) -> int:
     data: Path = args.data_dir
     now = dt.datetime.now(dt.UTC)
-    log_file = log_path(data / "logs", now)
+    # Processes of a shared crawl may share data/: one log each.
+    writer = f"{socket.gethostname()}-{os.getpid()}" if args.redis else ""
+    log_file = log_path(data / "logs", now, writer)
     pruned = prune(data / "logs", args.keep_logs, now)
     settings = [source_settings(s, args, log_file, overrides) for s in sources]
     # The process's own settings hold nothing per source: Scrapy merges them into
@@ -292,7 +329,8 @@ def _run(
         _progress_to_terminal()
     if pruned:
         logger.info("deleted %d crawl log(s) older than %d days", len(pruned), args.keep_logs)
-    _recover(data)
+    if not args.redis:  # a shared crawl finishes its dead processes' files itself
+        _recover(data)
     first = settings[0]
     live = not first.getbool("SXCRAWL_MIRROR_ENABLED")
     if live and first["SXCRAWL_CONTACT"] == SXCRAWL_PLACEHOLDER_CONTACT:
@@ -316,7 +354,8 @@ def _run(
     for source, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats is not None else {}
         summary = summarize(source.name, stats)
-        samples = getattr(crawler.spider, "health_samples", [])
+        # A process of a shared crawl judges only its own failures (crawler.health).
+        samples = [] if args.redis else getattr(crawler.spider, "health_samples", [])
         health = check_source(source.name, stats, samples, source.kinds, summary.failures)
         if health.flagged:
             summary.flagged.append(health.flag())

@@ -183,6 +183,10 @@ def assess(
     elif failures or reason != "finished":
         health.status = FAILED
         health.reason = f"finish reason {reason}, {failures} failure(s)"
+    elif "sxcrawl/frontier/process" in stats:
+        # A process of a shared crawl (crawl --redis) fetched only the part of
+        # the source the others left it: too little to call it empty or changed.
+        pass
     elif health.listings == 0:
         health.status = EMPTY
         health.reason = (

@@ -23,12 +23,14 @@ DEFAULT_KEEP_DAYS = 30
 #: strftime format of the time in a log's name (UTC).
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 
-_NAME = re.compile(r"^crawl-(\d{8}T\d{6}Z)\.log$")
+# crawl-<time>.log, or crawl-<time>-<host>-<pid>.log for a process of a shared crawl.
+_NAME = re.compile(r"^crawl-(\d{8}T\d{6}Z)(-[^/]+)?\.log$")
 
 
-def log_path(directory: Path, started: dt.datetime) -> Path:
-    """The log file of a run started at ``started``."""
-    return directory / f"crawl-{started.astimezone(dt.UTC).strftime(STAMP_FORMAT)}.log"
+def log_path(directory: Path, started: dt.datetime, writer: str = "") -> Path:
+    """The log file of a run started at ``started`` (by ``writer``, when several share it)."""
+    stamp = started.astimezone(dt.UTC).strftime(STAMP_FORMAT)
+    return directory / (f"crawl-{stamp}-{writer}.log" if writer else f"crawl-{stamp}.log")
 
 
 def prune(directory: Path, keep_days: int, now: dt.datetime) -> list[Path]:

@@ -129,6 +129,23 @@ SXCRAWL_STOP_ON_ARCHIVE_ERROR = True
 #: customary WARC file size (Heritrix, wget), small enough to copy and re-read.
 SXCRAWL_WARC_MAX_BYTES = 1_000_000_000
 
+# --- the shared frontier (crawl --redis; crawler/frontier.py, docs/scaling.md) ----
+
+#: Redis of a crawl shared by several processes (redis://HOST:PORT/DB), or "" for
+#: the single-host crawl. Default: $SXCORPUS_REDIS_URL.
+SXCRAWL_REDIS_URL = os.environ.get("SXCORPUS_REDIS_URL", "")
+#: Prefix of every Redis key of the crawl: crawls with different prefixes share nothing.
+SXCRAWL_REDIS_PREFIX = "sxcorpus"
+#: Seconds a process's lease on its popped requests and host slots lasts unless
+#: renewed (every third of it): how long after a process dies its work is taken
+#: over. Longer than the longest pause of a busy process (a large page parsed).
+SXCRAWL_REDIS_LEASE = 10.0
+#: Set by ``crawl --redis`` for each source's crawler (crawler.frontier.configure):
+#: the source the frontier's keys belong to, and its delay between two requests
+#: to a host, kept across processes by the shared host slot (crawler.hostslot).
+SXCRAWL_FRONTIER_SOURCE = ""
+SXCRAWL_HOST_DELAY = 0.0
+
 # --- Scrapy housekeeping --------------------------------------------------------
 
 LOG_LEVEL = "INFO"

@@ -48,6 +48,8 @@ class CrawlSummary:
     flagged: list[str] = field(default_factory=list)
     #: Sources not crawled because they are not confirmed (``enabled = false``).
     skipped: list[str] = field(default_factory=list)
+    #: Crawled on a shared frontier (``crawl --redis``): others may have had the work.
+    shared: bool = False
 
     @property
     def fetched(self) -> int:
@@ -83,6 +85,7 @@ def summarize(source: str, stats: Mapping[str, object]) -> CrawlSummary:
         bytes=num("downloader/response_bytes"),
         errors=errors + failures,
         failures=failures,
+        shared="sxcrawl/frontier/process" in stats,
     )
 
 
@@ -102,6 +105,7 @@ def combine(summaries: Iterable[CrawlSummary]) -> CrawlSummary:
         total.failures += s.failures
         total.flagged += s.flagged
         total.skipped += s.skipped
+        total.shared = total.shared or s.shared
     return total
 
 
@@ -112,7 +116,8 @@ def exit_status(summary: CrawlSummary) -> int:
         return EXIT_INTERRUPTED
     if summary.failures or reasons - {"finished"}:
         return EXIT_FAILED
-    if summary.fetched == 0:
+    # A process of a shared crawl may find the others took all the work.
+    if summary.fetched == 0 and not (summary.shared and summary.errors == 0):
         return EXIT_NOTHING
     if summary.flagged:
         return EXIT_PARTIAL

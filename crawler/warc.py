@@ -1,6 +1,8 @@
 """Write the raw archive: gzip WARC 1.1 files, rotated by size, visible only when closed.
 
-Files go to ``<raw>/<source>/<source>-<crawl start, UTC YYYYmmddTHHMMSSZ>-<seq>.warc.gz``.
+Files go to ``<raw>/<source>/<source>-<crawl start, UTC YYYYmmddTHHMMSSZ>-<seq>.warc.gz``
+(``<source>-<start>-<host>-<pid>-<seq>.warc.gz`` when several processes share the
+directory: the shared frontier of ``crawler.frontier``).
 A file is written as ``<name>.open`` and renamed when closed, so the cleaning
 stage, which reads only ``*.warc.gz``, never sees half a file. Each file starts
 with a ``warcinfo`` record (software, source, user agent, robots policy); then
@@ -117,8 +119,11 @@ class WarcArchive:
         started: dt.datetime,
         max_bytes: int,
         info: dict[str, str],
+        tag: str = "",
     ) -> None:
         self.directory = directory
+        #: Put in every file name after the start time (the writer's host and pid), or "".
+        self.tag = tag
         self.source = source
         self.stamp = started.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         self.max_bytes = max_bytes
@@ -153,7 +158,8 @@ class WarcArchive:
         self.directory.mkdir(parents=True, exist_ok=True)
         while True:
             self._seq += 1
-            name = f"{self.source}-{self.stamp}-{self._seq:05d}.warc.gz"
+            writer = f"{self.stamp}-{self.tag}" if self.tag else self.stamp
+            name = f"{self.source}-{writer}-{self._seq:05d}.warc.gz"
             final = self.directory / name
             if not final.exists() and not (self.directory / (name + OPEN_SUFFIX)).exists():
                 break
@@ -310,20 +316,31 @@ def recover_open_files(directory: Path) -> list[Path]:
     """
     recovered = []
     for path in sorted(directory.glob(f"*/*.warc.gz{OPEN_SUFFIX}")):
-        good_end = _end_of_whole_records(path)
-        final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
-        if good_end == 0:
-            logger.warning("%s: no complete record, removed", path)
-            path.unlink()
-            continue
-        if good_end < path.stat().st_size:
-            logger.warning("%s: cut after byte %d (a record was half written)", path, good_end)
-            with path.open("r+b") as fh:
-                fh.truncate(good_end)
-        os.replace(path, final)
-        logger.warning("recovered %s from an interrupted crawl", final)
-        recovered.append(final)
+        final = recover_open_file(path)
+        if final is not None:
+            recovered.append(final)
     return recovered
+
+
+def recover_open_file(path: Path) -> Path | None:
+    """Finish one ``*.warc.gz.open`` file nobody writes any more: its final path, or None.
+
+    The file is cut after its last whole record pair and renamed; one without
+    a complete record is removed (None).
+    """
+    good_end = _end_of_whole_records(path)
+    final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
+    if good_end == 0:
+        logger.warning("%s: no complete record, removed", path)
+        path.unlink()
+        return None
+    if good_end < path.stat().st_size:
+        logger.warning("%s: cut after byte %d (a record was half written)", path, good_end)
+        with path.open("r+b") as fh:
+            fh.truncate(good_end)
+    os.replace(path, final)
+    logger.warning("recovered %s from an interrupted crawl", final)
+    return final
 
 
 def response_urls(path: Path) -> list[str]:

@@ -200,6 +200,15 @@ def build_parser(prog: str = "python -m cleaning") -> argparse.ArgumentParser:
             help=f"worker processes (default: one per core, here {default_workers()})",
         )
         sub.add_argument(
+            "--cluster",
+            metavar="ADDRESS",
+            help=(
+                "clean on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786) "
+                "instead of local processes; its workers need the raw, data and sites "
+                "directories at the same paths (see docs/scaling.md)"
+            ),
+        )
+        sub.add_argument(
             "--sites",
             metavar="DIR",
             type=Path,
@@ -408,9 +417,14 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m cleaning") ->
         retry_failed=getattr(args, "retry_failed", False),
         config=config,
     )
+    executor = None
+    if args.cluster:
+        from cleaning.batch.cluster import DaskExecutor  # Dask itself only when it runs
+
+        executor = DaskExecutor(args.cluster)
     progress = Progress("none" if args.quiet else args.progress)
     try:
-        stats = run(options, on_start=progress.start, on_file=progress.advance)
+        stats = run(options, on_start=progress.start, on_file=progress.advance, executor=executor)
     except KeyboardInterrupt:
         logger.error("%s interrupted: the dataset is unchanged", args.command)
         print(f"\n{args.command} interrupted: the dataset is unchanged", file=sys.stderr)
@@ -421,7 +435,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m cleaning") ->
     except Exception as exc:
         logger.error("%s failed, the dataset is unchanged: %s", args.command, exc, exc_info=True)
         return EXIT_FAILED
-    _print_run(stats, options)
+    _print_run(stats, options, args.cluster)
     logger.info("%s finished: exit status %d", args.command, stats.exit_code)
     return stats.exit_code
 
@@ -465,7 +479,7 @@ def _versions(out: Path) -> int:
     return EXIT_OK
 
 
-def _print_run(stats: RunStats, options: ProcessOptions) -> None:
+def _print_run(stats: RunStats, options: ProcessOptions, cluster: str | None = None) -> None:
     if stats.locked is not None:
         print(f"not run: {stats.locked}", file=sys.stderr)
         return
@@ -473,8 +487,9 @@ def _print_run(stats: RunStats, options: ProcessOptions) -> None:
         print(f"nothing to do: no raw file is new to cleaner {CLEANER_VERSION}")
         return
     workers = min(options.workers or default_workers(), stats.raw_files)
+    where = f"on the cluster at {cluster}" if cluster else f"{workers} workers"
     rate = stats.documents / stats.seconds if stats.seconds else 0.0
-    print(f"cleaned {stats.raw_files:,} raw files in {stats.seconds:.1f} s ({workers} workers)")
+    print(f"cleaned {stats.raw_files:,} raw files in {stats.seconds:.1f} s ({where})")
     rows = [
         ("documents read", f"{stats.documents:,} ({rate:,.0f}/s)"),
         ("records written", f"{stats.records:,}"),
