@@ -54,7 +54,7 @@ def test_the_version_is_read_from_the_installed_metadata_not_written_twice():
 @pytest.mark.slow
 def test_sxcorpus_runs_the_stages_subcommands_with_their_output_and_status():
     help_text = run([str(SXCORPUS), "--help"]).stdout
-    for command in ("crawl", "sources", "process", "reprocess", "summary"):
+    for command in ("crawl", "sources", "check-source", "process", "reprocess", "summary"):
         assert re.search(rf"^  {command}\s", help_text, re.MULTILINE), command
     assert (
         run([str(SXCORPUS), "sources"]).stdout
