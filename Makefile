@@ -11,7 +11,7 @@ comma := ,
 # Arguments passed through to the commands below, e.g. `make crawl ARGS="--source portal"`.
 ARGS ?=
 
-.PHONY: install demo test test-fast lint typecheck check crawl process reprocess bench eval clean
+.PHONY: install demo test test-fast lint typecheck check crawl process reprocess report bench eval browser clean
 
 install: $(TESTED)
 
@@ -39,11 +39,11 @@ demo: $(STAMP)
 	$(PY) scripts/demo.py $(ARGS)
 
 ## test: the whole test suite (offline; servers only on 127.0.0.1)
-test: $(TESTED)
+test: $(TESTED) browser
 	$(PY) -m pytest -q $(ARGS)
 
 ## test-fast: the suite without the tests marked slow (the edit loop)
-test-fast: $(TESTED)
+test-fast: $(TESTED) browser
 	$(PY) -m pytest -q -m "not slow" $(ARGS)
 
 ## typecheck: mypy, strict on cleaning/ and crawler/
@@ -69,6 +69,16 @@ process: $(STAMP)
 ## reprocess: rebuild the whole dataset from all raw, swapped in when complete
 reprocess: $(STAMP)
 	$(PY) -m cleaning reprocess $(ARGS)
+
+## report: an HTML report of the dataset, with charts, in data/report.html (ARGS="--out FILE")
+report: $(STAMP)
+	$(PY) -m cleaning report $(ARGS)
+
+## browser: Debian's chromium, which the report's test opens pages in (installed when missing)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		(DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 ## bench: speed and quality figures (printed, never asserted)
 bench: $(TESTED)

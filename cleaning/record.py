@@ -17,7 +17,7 @@ import pyarrow as pa
 
 #: Bumped whenever a change to the cleaning stage can change a record, so
 #: that ``process`` knows which raw files to clean again.
-CLEANER_VERSION = "0.2.0"
+CLEANER_VERSION = "0.3.0"
 
 #: China Standard Time, the zone the corpus's dates are written in and its
 #: months are cut in: a fixed offset, China has kept UTC+8 without DST since 1991.
@@ -26,10 +26,32 @@ CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 
 @dataclass(frozen=True, slots=True)
 class Stock:
-    """A quote widget's company or sector name and its code (``0.002906``)."""
+    """A quote widget's company or sector name, its portal id and what the id means.
+
+    ``code`` is the finance portal's own id, market number and ticker joined
+    by ``.`` (``0.002906``, ``1.600348``, ``90.BK0740``); ``market`` the
+    exchange it names (``SZ``, ``SH``, ``BJ``, ``HK``, ``US``; ``None`` for a
+    sector board or an unknown market number), ``ticker`` the exchange's own
+    code (``002906``, ``BK0740``) and ``kind`` ``stock``, ``index`` or
+    ``board`` (a sector, concept or region board such as ``教育``). Built by
+    ``cleaning.page.stocklinks.stock_of``.
+    """
 
     name: str
     code: str
+    market: str | None
+    ticker: str
+    kind: str
+
+    def to_row(self) -> dict[str, str | None]:
+        """The Arrow struct's shape."""
+        return {
+            "name": self.name,
+            "code": self.code,
+            "market": self.market,
+            "ticker": self.ticker,
+            "kind": self.kind,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,26 +90,47 @@ class Record:
     encoding: str
     repairs: tuple[str, ...]
     char_count: int
+    word_count: int
     content_hash: str
     fetched_at: dt.datetime | None
     cleaner_version: str = CLEANER_VERSION
     raw_file: str | None = None
     raw_offset: int | None = None
+    dup_group: str | None = None
+    dup_count: int | None = None
 
     def with_lineage(self, raw_file: str | None, raw_offset: int | None) -> Record:
         """The same record, placed in the raw archive (filled by the batch stage)."""
         return dataclasses.replace(self, raw_file=raw_file, raw_offset=raw_offset)
 
     def to_row(self) -> dict[str, object]:
-        """A plain dict in the Arrow schema's shape (stocks as ``{name, code}``)."""
+        """A plain dict in the Arrow schema's shape (stocks as structs).
+
+        A record not yet grouped (``dup_group`` unset, as ``clean_page``
+        leaves it) is its own group of one until the dataset's syndication
+        step (``cleaning.batch.syndication``) groups it with its copies.
+        """
         row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         row["tags"] = list(self.tags)
         row["repairs"] = list(self.repairs)
-        row["stocks"] = [{"name": s.name, "code": s.code} for s in self.stocks]
+        row["stocks"] = [s.to_row() for s in self.stocks]
+        if self.dup_group is None:
+            row["dup_group"], row["dup_count"] = self.doc_id, 1
         return row
 
 
 _TIME = pa.timestamp("us", tz="UTC")
+
+#: One quote widget: the portal's id (``code``) and what it means.
+_STOCK = pa.struct(
+    [
+        pa.field("name", pa.string()),
+        pa.field("code", pa.string()),
+        pa.field("market", pa.string()),
+        pa.field("ticker", pa.string()),
+        pa.field("kind", pa.string()),
+    ]
+)
 
 #: The dataset's schema: one field per ``Record`` field, in the same order.
 #: Times are stored as UTC instants; ``published_at`` keeps its meaning
@@ -105,20 +148,20 @@ RECORD_SCHEMA = pa.schema(
         pa.field("category", pa.string()),
         pa.field("tags", pa.list_(pa.string())),
         pa.field("original_url", pa.string()),
-        pa.field(
-            "stocks",
-            pa.list_(pa.struct([pa.field("name", pa.string()), pa.field("code", pa.string())])),
-        ),
+        pa.field("stocks", pa.list_(_STOCK)),
         pa.field("body", pa.string(), nullable=False),
         pa.field("script", pa.string(), nullable=False),
         pa.field("encoding", pa.string(), nullable=False),
         pa.field("repairs", pa.list_(pa.string())),
         pa.field("char_count", pa.int32(), nullable=False),
+        pa.field("word_count", pa.int32(), nullable=False),
         pa.field("content_hash", pa.string(), nullable=False),
         pa.field("fetched_at", _TIME),
         pa.field("cleaner_version", pa.string(), nullable=False),
         pa.field("raw_file", pa.string()),
         pa.field("raw_offset", pa.int64()),
+        pa.field("dup_group", pa.string()),
+        pa.field("dup_count", pa.int32()),
     ]
 )
 

@@ -58,6 +58,7 @@ def record(
         encoding="utf-8",
         repairs=("pinyin",) if n % 2 else (),
         char_count=len(text),
+        word_count=len(text) // 2,
         content_hash=f"h{hash(text) & 0xFFFF:04x}",
         fetched_at=T0 + dt.timedelta(hours=fetched_hours),
         raw_file=raw_file,

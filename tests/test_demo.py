@@ -16,6 +16,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -93,6 +94,17 @@ def test_the_dataset_loads_with_duckdb(demo: tuple[Path, str]) -> None:
     assert all(r[1] == r[2] for r in rows)
 
 
+@pytest.mark.slow
+def test_records_carry_their_syndication_group(demo: tuple[Path, str]) -> None:
+    data, _ = demo
+    rows = _records(data)
+    sizes = Counter(r["dup_group"] for r in rows)
+    ids = {r["doc_id"] for r in rows}
+    for row in rows:
+        assert row["dup_group"] in ids
+        assert row["dup_count"] == sizes[row["dup_group"]] >= 1
+
+
 def _seed_pages() -> list[tuple[str, str]]:
     return sorted(
         (entry["seed"], url) for url, entry in crawlable_articles().items() if entry.get("seed")
@@ -123,7 +135,7 @@ def test_seed_rows_match_their_gold(demo: tuple[Path, str], seed: str, url: str)
         assert published.endswith("+08:00")
     assert row["source"] == gold["source"]
     assert row["tags"] == gold["tags"]
-    assert row["stocks"] == gold["stocks"]
+    assert [{"name": s["name"], "code": s["code"]} for s in row["stocks"]] == gold["stocks"]
     body_cer = cer(row["body"], gold["body"])
     assert body_cer <= MAX_BODY_CER, f"{seed}: body CER {body_cer:.4f}"
 

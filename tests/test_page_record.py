@@ -29,8 +29,10 @@ def test_sample_records_round_trip_through_parquet(tmp_path) -> None:
     for row, record in zip(back, records, strict=True):
         assert row["fetched_at"] == fetched
         assert row["published_at"] == record.published_at
-        assert row["stocks"] == [{"name": s.name, "code": s.code} for s in record.stocks]
+        assert row["stocks"] == [s.to_row() for s in record.stocks]
         assert row["char_count"] == len(row["body"])
+        assert 0 < row["word_count"] < row["char_count"]
+        assert (row["dup_group"], row["dup_count"]) == (record.doc_id, 1)
         assert row["encoding"] in ("utf-8", "gb18030", "big5hkscs")
     assert len({r.doc_id for r in records}) == len(records)
 

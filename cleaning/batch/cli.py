@@ -10,6 +10,10 @@ Commands:
 - ``versions``: list the kept versions.
 - ``summary``: per site, articles, date range and repairs fired, and the
   errors by reason, of the published dataset.
+- ``show``: one record and the raw response it came from (``--raw FILE``
+  saves the bytes, ``--diff`` shows the page's text beside the body).
+- ``report``: a self-contained HTML report of the whole dataset, with charts
+  (``make report``).
 
 The environment (``SXCORPUS_SITES``) is read here, once, into the cleaner's
 config; ``process``, ``reprocess`` and ``rollback`` log to
@@ -275,6 +279,59 @@ def build_parser(prog: str = "python -m cleaning") -> argparse.ArgumentParser:
     )
     _add_location(summary)
     _add_verbosity(summary)
+    show = commands.add_parser(
+        "show",
+        help="one record and the raw response it came from",
+        description=(
+            "Print a record of the published dataset (found by doc_id or URL), then the "
+            "response it was cleaned from, read from the raw archive at the record's "
+            "raw_file and raw_offset: status line, headers and the page decoded with the "
+            "codec the cleaner chose."
+        ),
+    )
+    show.add_argument("key", metavar="DOC_ID|URL", help="a doc_id (16 hex digits) or a URL")
+    show.add_argument(
+        "--raw",
+        metavar="FILE",
+        type=Path,
+        help="also write the response's original bytes (the payload as served) to FILE",
+    )
+    show.add_argument(
+        "--diff",
+        action="store_true",
+        help="instead of the page's source, a diff from the page's visible text to the body",
+    )
+    _add_location(show)
+    _add_verbosity(show)
+    report = commands.add_parser(
+        "report",
+        help="an HTML report of the whole dataset, with charts",
+        description=(
+            "Write one self-contained HTML file (charts inline, nothing fetched when it "
+            "is opened) describing the published dataset: articles per month and site, "
+            "per source outlet, body lengths, syndication groups, repairs and errors."
+        ),
+    )
+    report.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=Path("data"),
+        help="the data directory, holding clean/ (default: ./data)",
+    )
+    report.add_argument(
+        "--dataset",
+        metavar="DIR",
+        type=Path,
+        help="the dataset directory (default: DATA_DIR/clean)",
+    )
+    report.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        help="the HTML file to write (default: DATA_DIR/report.html)",
+    )
+    _add_verbosity(report)
     return parser
 
 
@@ -384,6 +441,11 @@ def _positive_int(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None, prog: str = "python -m cleaning") -> int:
     args = build_parser(prog).parse_args(argv)
+    if args.command == "report":
+        _configure_logging(args.verbose, args.quiet)
+        dataset = args.dataset if args.dataset is not None else args.data_dir / "clean"
+        target = args.out if args.out is not None else args.data_dir / "report.html"
+        return _report(dataset, target)
     out = args.out if args.out is not None else args.data_dir / "clean"
     if args.command == "versions":
         _configure_logging(False, True)
@@ -391,6 +453,9 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m cleaning") ->
     if args.command == "summary":
         _configure_logging(args.verbose, args.quiet)
         return _summary(out)
+    if args.command == "show":
+        _configure_logging(args.verbose, args.quiet)
+        return _show(out, args.key, args.raw, args.diff)
     started = dt.datetime.now(dt.UTC)
     logs = args.data_dir / "logs"
     log_file = runlog.log_path(logs, started)
@@ -538,6 +603,51 @@ def _summary(out: Path) -> int:
         print(exc, file=sys.stderr)
         return EXIT_FAILED
     print(format_summary(sites, Counter(errors.column("reason").to_pylist())))
+    return EXIT_OK
+
+
+def _show(out: Path, key: str, raw: Path | None, as_diff: bool) -> int:
+    from cleaning.batch import show
+
+    try:
+        row = show.find_record(out, key)
+    except (FileNotFoundError, show.NotFound) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    print(show.format_record(row))
+    print()
+    if row.get("raw_file") is None:
+        print("no raw file recorded for this row", file=sys.stderr)
+        return EXIT_FAILED
+    path = show.raw_path(out, row["raw_file"])
+    try:
+        response = show.read_raw(path, row.get("raw_offset") or 0)
+    except (OSError, ValueError) as exc:
+        print(f"cannot read the raw response: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if as_diff:
+        print(show.format_status(response))
+        print()
+        page = show.decode(response.payload, row.get("encoding"))
+        for line in show.diff(show.page_text(page), row["body"]):
+            print(line)
+    else:
+        print(show.format_response(response, row.get("encoding")))
+    if raw is not None:
+        raw.write_bytes(response.payload)
+        print(f"\nwrote the {len(response.payload):,} original bytes to {raw}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _report(dataset: Path, target: Path) -> int:
+    from cleaning.batch import report
+
+    try:
+        written = report.write_report(dataset, target)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {written} ({written.stat().st_size / 1024:,.0f} KB): open it in a browser")
     return EXIT_OK
 
 

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cleaning.batch import syndication
 from cleaning.batch.layout import (
     CLEANED,
     CRASHED,
@@ -261,6 +262,9 @@ def _run_locked(
     )
     mode = "reprocess" if options.full else "process"
     built = build_version(out, run_id, base, spills, new_state.values(), replaced, mode)
+    # Copies of one article across the whole version (signatures of bodies
+    # already published are reused from the published version's cache).
+    syndication.update_version(built, cache_from=current_version(out))
     version = publish(out, run_id, built)
     manifest = read_manifest(version)
     stats.version = run_id

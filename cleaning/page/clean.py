@@ -28,6 +28,7 @@ from cleaning.page.sites import rules_for
 from cleaning.page.stages import Page, run_stages
 from cleaning.record import Record
 from cleaning.text.scripts import detect_script
+from cleaning.text.wordcount import word_count
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,7 @@ def _run(
         encoding=page.decoded.encoding,
         repairs=repairs,
         char_count=len(text),
+        word_count=word_count(text),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         fetched_at=_utc(fetched_at),
     )
