@@ -10,6 +10,8 @@ comma := ,
 
 # Arguments passed through to the commands below, e.g. `make crawl ARGS="--source portal"`.
 ARGS ?=
+# Options of the evaluation gate alone (`make check EVAL_ARGS=--require-shared` in CI).
+EVAL_ARGS ?=
 
 .PHONY: install demo test test-fast lint typecheck check crawl process reprocess report bench eval browser clean
 
@@ -87,7 +89,7 @@ bench: $(TESTED)
 ## eval: the evaluation gate: the seeds, the real dev pages and texts of ../shared
 ## scored and held to the floors of eval/floors.toml (`ARGS=--update` raises them)
 eval: $(TESTED)
-	$(PY) scripts/eval_gate.py $(ARGS)
+	$(PY) scripts/eval_gate.py $(EVAL_ARGS) $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

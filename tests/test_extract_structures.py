@@ -210,6 +210,131 @@ def test_a_listing_page_is_still_not_an_article() -> None:
         clean_page(page(f"<ul>{items}</ul>", title="集团要闻").encode("utf-8"), URL)
 
 
+LONG_POST = [
+    "上周末和朋友们一起去了郊外的古镇，古镇保留着很多明清时期的老房子，街道两旁都是小店。" * 3,
+    "我们在古镇里逛了一整天，尝了当地有名的小吃，还在河边的茶馆里坐了一下午，听老人讲古镇的故事。"
+    * 3,
+    "傍晚的时候，河面上亮起了灯笼，游船从桥下缓缓经过，整个古镇都安静下来，让人舍不得离开。" * 3,
+]
+
+
+def blog_page(posts: list[tuple[str, str, list[str]]]) -> str:
+    """A blog's front page: its posts one under the other, from one template."""
+    units = "".join(
+        f'<div class="post"><h2 class="post-title"><a href="/p/{i}.html">{title}</a></h2>'
+        f'<div class="post-date">{date}</div>'
+        f'<div class="post-body">{paragraphs(*texts)}</div>'
+        f'<div class="post-footer">发表于 {date} | 阅读(12) | <a href="/p/{i}.html#c">评论(3)</a>'
+        "</div></div>"
+        for i, (title, date, texts) in enumerate(posts)
+    )
+    side = "".join(f'<li><a href="/p/{i}.html">以前的文章{i}</a></li>' for i in range(10))
+    return (
+        "<html><head><title>小王的博客 - 某某博客</title></head><body>"
+        '<div id="header"><h1>小王的博客</h1><p>记录生活的点点滴滴</p></div>'
+        f'<div id="main">{units}</div><div id="sidebar"><ul>{side}</ul></div>'
+        '<div class="footer">Powered by 某某博客</div></body></html>'
+    )
+
+
+def test_a_blog_page_of_several_posts_gives_its_first_post() -> None:
+    posts = [
+        ("周末去爬山", "2024-05-20 21:15", PARAGRAPHS),
+        ("读书笔记", "2024-05-18 09:02", [P2, P3]),
+        ("古镇一日游", "2024-05-12 22:40", LONG_POST),
+    ]
+    record = clean_page(blog_page(posts).encode("utf-8"), "http://blog.example.cn/xiaowang/")
+    assert record.title == "周末去爬山"
+    assert record.body.split("\n") == PARAGRAPHS
+    assert record.published_at is not None and record.published_at.day == 20
+
+
+def test_a_blog_page_in_table_rows_gives_its_first_post() -> None:
+    """The same in an old table layout: classless rows of one template."""
+    rows = "".join(
+        f'<tr><td><table><tr><td class="post-title">{title}</td><td>{date}</td></tr>'
+        f'<tr><td class="post-body">{"<br>".join(texts)}</td></tr>'
+        f'<tr><td class="post-footer">由小王张贴 @ {date} 共 3 篇评论</td></tr></table></td></tr>'
+        for title, date, texts in [
+            ("周末去爬山", "2005-03-21 01:20:44", PARAGRAPHS),
+            ("古镇一日游", "2005-03-18 01:28:08", LONG_POST),
+        ]
+    )
+    html = (
+        "<html><head><title>小王 | 某某博客</title></head><body><table><tr>"
+        f'<td class="side">{NAV}</td><td><table class="posts">{rows}</table></td>'
+        "</tr></table></body></html>"
+    )
+    record = clean_page(html.encode("utf-8"), "http://blog.example.cn/xiaowang/")
+    assert record.title == "周末去爬山"
+    assert record.body.split("\n") == PARAGRAPHS
+
+
+def test_a_blog_engine_home_page_with_classes_per_post_gives_its_first_post() -> None:
+    """WordPress-style posts: each ``<article>`` carries its own id and category
+    classes beside the shared ones, and an English date line."""
+    posts = [
+        (101, "life", "周末去爬山", "Saturday, May 18th, 2024 9:15 pm", PARAGRAPHS),
+        (97, "travel", "古镇一日游", "Sunday, May 12th, 2024 10:40 pm", LONG_POST),
+    ]
+    units = "".join(
+        f'<article id="post-{n}" class="post-{n} post type-post status-publish category-{cat}">'
+        f'<header class="entry-header"><h2 class="entry-title"><a href="/?p={n}">{title}</a></h2>'
+        f'<div class="entry-meta">{date}</div></header>'
+        f'<div class="entry-content">{paragraphs(*texts)}</div>'
+        f'<footer class="entry-footer"><a href="/?p={n}#respond">发表评论</a></footer></article>'
+        for n, cat, title, date, texts in posts
+    )
+    html = (
+        "<html><head><title>小王的博客 | 又一个WordPress站点</title></head><body>"
+        '<header id="masthead"><p class="site-title"><a href="/">小王的博客</a></p></header>'
+        f'<main id="main" class="site-main">{units}</main>'
+        '<aside id="secondary"><h2>近期文章</h2><ul>'
+        + "".join(f'<li><a href="/?p={i}">以前的文章{i}</a></li>' for i in range(8))
+        + "</ul></aside></body></html>"
+    )
+    record = clean_page(html.encode("utf-8"), "http://xiaowang.example.cn/")
+    assert record.title == "周末去爬山"
+    assert record.body.split("\n") == PARAGRAPHS
+
+
+def test_undated_boxes_of_one_template_before_the_article_are_not_posts() -> None:
+    """Boxes of one template (an about-us blurb, then the article): only
+    dated units are posts, so the article keeps its place."""
+    about = (
+        "某某网是一家综合性新闻网站，创办于2000年，致力于提供权威、及时、全面的新闻资讯服务，"
+        "是国内有影响力的新闻门户之一。"
+    )
+    html = (
+        "<html><head><title>某集团召开年中工作会议_某某网</title></head><body>"
+        f'<div class="box"><h3>关于我们</h3><div class="content"><p>{about}</p></div></div>'
+        '<div class="box"><h1>某集团召开年中工作会议</h1>'
+        f'<div class="content"><p>2024-05-20 10:30 来源：某某日报</p>{paragraphs(*PARAGRAPHS)}'
+        "</div></div></body></html>"
+    )
+    assert body_of(html) == PARAGRAPHS
+
+
+def test_a_deck_above_the_byline_goes_in_a_table_cell_too() -> None:
+    """Print order under the headline: deck (副题, clauses without a full stop),
+    byline, article. The deck above the byline is not the first paragraph."""
+    deck = "集团负责人表示，下半年将抓好项目建设，确保完成全年目标"
+    cell = "<br><br>".join([deck, "<b>本报记者 张三 李四 发自太原</b>", *PARAGRAPHS])
+    article = f'<table border="0"><tr><td class="f14">{cell}</td></tr></table>'
+    assert body_of(page(article)) == PARAGRAPHS
+
+
+def test_a_dateline_above_the_byline_is_the_article_not_a_deck() -> None:
+    lead = "新华社太原5月20日电 题：某集团上半年主要经济指标稳中有进"
+    article = paragraphs(lead, "新华社记者 张三", *PARAGRAPHS)
+    assert body_of(page(article))[0] == lead
+
+
+def test_a_first_sentence_above_the_byline_is_not_a_deck() -> None:
+    article = paragraphs(P1, "本报记者 张三", P2, P3)
+    assert body_of(page(article)) == PARAGRAPHS
+
+
 def test_vertical_labels_and_bullets_alone_go() -> None:
     article = paragraphs(P1) + "<div>今<br>日<br>推<br>荐</div><div>·</div>" + paragraphs(P2, P3)
     assert body_of(page(article)) == PARAGRAPHS

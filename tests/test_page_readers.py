@@ -89,3 +89,23 @@ def test_html_is_known_by_tags_anywhere_in_the_first_kilobytes() -> None:
     assert looks_like_html("x" * 3000 + "<html><body><p>正文</p></body></html>")
     assert looks_like_html("说明\n<div><p>正文</p><br></div>")
     assert not looks_like_html("标题\n正文里写着 <b>粗体</b> 与 <i>斜体</i>。")
+
+
+def test_the_parser_reads_the_same_tree_from_text_or_from_its_utf8_bytes() -> None:
+    """A page served in UTF-8 is parsed from its own bytes; cutting the junk
+    before the markup (with characters of several bytes in it), an XML
+    declaration or a control character keeps the bytes and the text in step."""
+    for control in ("", "\x00"):
+        page = (
+            '<text id="http://例子.cn/1" title="标题">\n<?xml version="1.0" encoding="utf-8"?>'
+            f"<html><head><title>标题</title></head><body><p>{PROSE}</p>"
+            f"<p>第二段{control}。</p></body></html>"
+        )
+        for document in (read(page), read(page, utf8=page.encode("utf-8"))):
+            assert document.kind == "html" and document.root is not None
+            assert document.root.findtext(".//title") == "标题"
+            assert [p.text for p in document.root.iter("p")] == [PROSE, "第二段。"]
+    fragment = f'<?xml version="1.0" encoding="utf-8"?>\n<div><p>{PROSE}</p><p>第二段。</p></div>'
+    document = read(fragment, utf8=fragment.encode("utf-8"))
+    assert document.root is not None
+    assert [p.text for p in document.root.iter("p")] == [PROSE, "第二段。"]

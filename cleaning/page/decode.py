@@ -143,6 +143,9 @@ class Decoded:
     encoding: str
     evidence: str
     replaced: int = 0
+    #: The bytes when they are exactly ``text`` in UTF-8 (valid UTF-8 or
+    #: ASCII, no mark): the HTML parser reads them without encoding again.
+    utf8: bytes | None = None
 
 
 def normalise_codec(name: str | None) -> str | None:
@@ -191,8 +194,14 @@ def plausibility(text: str) -> float:
     >>> plausibility("鍚岀叅闆嗗洟") < MIN_PLAUSIBLE_SHARE  # UTF-8 read as GBK
     True
     """
-    sample = "".join(_NON_ASCII.findall(text, 0, PLAUSIBILITY_WINDOW_CHARS))
-    sample = sample[:PLAUSIBILITY_SAMPLE_CHARS]
+    runs: list[str] = []
+    taken = 0
+    for run in _NON_ASCII.finditer(text, 0, PLAUSIBILITY_WINDOW_CHARS):
+        runs.append(run.group())
+        taken += len(runs[-1])
+        if taken >= PLAUSIBILITY_SAMPLE_CHARS:  # enough: the rest of the window is not read
+            break
+    sample = "".join(runs)[:PLAUSIBILITY_SAMPLE_CHARS]
     if not sample:
         return 1.0
     return len(_COMMON.findall(sample)) / len(sample)
@@ -241,7 +250,7 @@ def decode(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded:
         if body.startswith(bom):
             return Decoded(body[len(bom) :].decode(codec, errors="replace"), codec, "bom")
     if body.isascii():
-        return Decoded(body.decode("ascii"), "ascii", "ascii")
+        return Decoded(body.decode("ascii"), "ascii", "ascii", utf8=body)
     declared = [
         (normalise_codec(header_charset(headers)), "header"),
         (normalise_codec(meta_charset(body)), "meta"),
@@ -254,19 +263,19 @@ def decode(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded:
         evidence = next((ev for codec, ev in declared if codec == "utf-8"), "utf-8-valid")
         if evidence == "utf-8-valid" and any(codec for codec, _ in declared):
             logger.info("charset: declared %s, but the bytes are valid UTF-8", declared)
-        return Decoded(text, "utf-8", evidence)
+        return Decoded(text, "utf-8", evidence, utf8=body)
     tried = {"utf-8"}
     best: tuple[Decoded, float] | None = None
-    for codec, evidence in declared:
-        if codec is None or codec in tried:
+    for named, evidence in declared:
+        if named is None or named in tried:
             continue
-        tried.add(codec)
-        result = _try(body, codec, evidence)
+        tried.add(named)
+        result = _try(body, named, evidence)
         if result is None:
             continue
         if result[1] >= MIN_PLAUSIBLE_SHARE:
             return result[0]
-        logger.info("charset: declared %s is not plausible (%.2f)", codec, result[1])
+        logger.info("charset: declared %s is not plausible (%.2f)", named, result[1])
         best = max(best, result, key=_score) if best else result
     for codec in CHINESE_CODECS:
         if codec in tried:
@@ -278,11 +287,11 @@ def decode(body: bytes, headers: Mapping[str, str] | None = None) -> Decoded:
         if result:
             best = max(best, result, key=_score) if best else result
     tried.discard("utf-8")
-    for codec, evidence in ((_detect(body), "detected"), ("utf-8", "fallback")):
-        if codec is None or codec in tried:
+    for guessed, evidence in ((_detect(body), "detected"), ("utf-8", "fallback")):
+        if guessed is None or guessed in tried:
             continue
-        tried.add(codec)
-        result = _try(body, codec, evidence)
+        tried.add(guessed)
+        result = _try(body, guessed, evidence)
         if result:
             best = max(best, result, key=_score) if best else result
     if best is None or best[1] < MIN_PLAUSIBLE_SHARE:

@@ -5,7 +5,7 @@ between block-level boundaries (``<p>``, ``<div>``, ``<br>``, ``<li>``,
 ``<td>``...), so paragraphs stay apart whether the page uses ``<p>``,
 ``<br>`` or bare ``<div>`` text. Each block knows how much of it is link
 text, which element holds it, and whether it sits inside page furniture
-(``boilerplate.is_boilerplate_element``).
+(``furniture.is_boilerplate_element``).
 
 The article's container is then chosen by text density and link density,
 the approach of readability, GNE and trafilatura: every block that reads
@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from lxml import etree
@@ -32,9 +32,8 @@ from cleaning.page.documents import Document, drop_element
 from cleaning.page.furniture import (
     EDGE_LINK_SHARE,
     EdgeLine,
-    is_boilerplate_element,
-    is_caption_element,
     is_inline_junk,
+    is_marked_attr,
     trim_edges,
 )
 from cleaning.page.sites import SiteRules
@@ -136,6 +135,10 @@ HEADLINE_LINK_SHARE = 0.9
 LISTING_MIN_HEADLINES = 5
 LISTING_HEADLINE_SHARE = 0.4
 
+#: Levels above the chosen container searched for the unit of a post among
+#: several (a blog's front page: unit, row, table, cell, body; dev pages).
+MAX_POST_LEVELS = 8
+
 #: Shortest paragraph collapsed when it repeats: an article printed twice
 #: in one page (a print or mobile copy) is returned once; short refrains of
 #: a poem or a song repeat by design and stay.
@@ -212,6 +215,10 @@ def linearise(root: etree._Element) -> Linearised:
     holds, so that its text is a slice. Blocks inside furniture elements
     and photo captions are marked ``furniture``, except under an element
     that holds most of the page's prose (a misnamed wrapper).
+
+    One walk over the tree (lxml's ``iterwalk``, start and end events), the
+    extractor's hot path: each tag's roles are one look-up in
+    ``_TAG_ROLES``, and a text is appended where it is met.
     """
     blocks: list[Block] = []
     owners: list[etree._Element] = []
@@ -222,94 +229,102 @@ def linearise(root: etree._Element) -> Linearised:
     first_href: list[str] = []
     block_stack: list[etree._Element] = [root]
     item_stack: list[etree._Element] = []
-    link_depth = 0
+    links_open: list[etree._Element] = []
     furniture_elements: list[tuple[etree._Element, int]] = []
     furniture_spans: list[tuple[int, int]] = []
     starts: dict[etree._Element, int] = {}
 
-    def flush(owner: etree._Element) -> None:
-        nonlocal link_chars
-        if pieces:
-            text = " ".join("".join(pieces).split())  # fold_spaces, inlined: the hot path
-            if text:
-                links = min(len(text), link_chars)
-                tag = owner.tag if isinstance(owner.tag, str) else "div"
-                href = first_href[0] if first_href else None
-                item = item_stack[-1] if item_stack else None
-                blocks.append(Block(text, tag, links, href, False, len(blocks), item is not None))
-                owners.append(owner)
-                items.append(item)
-            pieces.clear()
-            first_href.clear()
-        link_chars = 0
-
-    def add(text: str | None) -> None:
-        nonlocal link_chars
+    def flush(owner: etree._Element, link_chars: int) -> None:
+        text = " ".join("".join(pieces).split())  # fold_spaces, inlined
         if text:
-            pieces.append(text)
-            if link_depth:
-                link_chars += len(text.strip())
+            item = item_stack[-1] if item_stack else None
+            blocks.append(
+                Block(
+                    text,
+                    owner.tag if owner.tag.__class__ is str else "div",
+                    min(len(text), link_chars),
+                    first_href[0] if first_href else None,
+                    False,
+                    len(blocks),
+                    item is not None,
+                )
+            )
+            owners.append(owner)
+            items.append(item)
+        pieces.clear()
+        first_href.clear()
 
-    links_open: list[etree._Element] = []
-    plain_tags = _PLAIN_TAGS
-    skip_tags, block_tags, container_tags = SKIP_TAGS, BLOCK_TAGS, CONTAINER_TAGS
-    list_item_tags, marked_tags, marked = LIST_ITEM_TAGS, _MARKED_TAGS, _is_furniture_element
+    blank = False  # white space met since the last block boundary, nothing else
+    roles_of = _TAG_ROLES.get
+    marked = is_marked_attr
+    append = pieces.append
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag
-        if tag.__class__ is not str:  # comments and processing instructions
-            if event == "end":
-                add(element.tail)
-            continue
+        roles = roles_of(tag, 0)
         if event == "start":
-            if tag in skip_tags:
+            if roles & _SKIP:
                 walker.skip_subtree()
                 continue
-            if tag in block_tags:
+            if roles & _BLOCK:
                 if pieces:
-                    flush(block_stack[-1])
+                    flush(block_stack[-1], link_chars)
+                    link_chars = 0
+                elif blank:
+                    first_href.clear()
+                blank = False
                 block_stack.append(element)
-                if tag in container_tags:
+                if roles & _CONTAINER:
                     starts[element] = len(blocks)
-                elif tag in list_item_tags:
+                elif roles & _ITEM:
                     item_stack.append(element)
-            if tag == "a":
+            elif roles & _LINK:
                 href = element.get("href")
                 if href is not None:
-                    link_depth += 1
                     first_href.append(href)
                     links_open.append(element)
-            if tag not in plain_tags:
+            if not roles & _PLAIN:
                 get = element.get
                 css_class, element_id = get("class"), get("id")
-                if (
-                    (css_class or element_id or tag in marked_tags)
-                    and element is not root
-                    and marked(tag, css_class, element_id)
+                if element is not root and (
+                    roles & _MARKED
+                    or (css_class and marked(css_class))
+                    or (element_id and marked(element_id))
                 ):
                     furniture_elements.append((element, len(blocks)))
-            if element.text:
-                add(element.text)
+            text = element.text
         else:
-            if tag in skip_tags:
-                add(element.tail)
-                continue
-            if links_open and links_open[-1] is element:
-                links_open.pop()
-                link_depth -= 1
-            if tag in block_tags:
-                if pieces:
-                    flush(element)
-                block_stack.pop()
-                if element in starts:
-                    spans[element] = (starts.pop(element), len(blocks))
-                elif item_stack and item_stack[-1] is element:
-                    item_stack.pop()
-            if furniture_elements and furniture_elements[-1][0] is element:
-                furniture_spans.append((furniture_elements.pop()[1], len(blocks)))
-            if element.tail:
-                add(element.tail)
-    flush(block_stack[-1])
+            if roles & _SKIP:
+                text = element.tail
+            else:
+                if links_open and links_open[-1] is element:
+                    links_open.pop()
+                if roles & _BLOCK:
+                    if pieces:
+                        flush(element, link_chars)
+                        link_chars = 0
+                    elif blank:
+                        first_href.clear()
+                    blank = False
+                    block_stack.pop()
+                    if roles & _CONTAINER:
+                        spans[element] = (starts.pop(element), len(blocks))
+                    elif item_stack and item_stack[-1] is element:
+                        item_stack.pop()
+                if furniture_elements and furniture_elements[-1][0] is element:
+                    begin = furniture_elements.pop()[1]
+                    if begin < len(blocks):  # it holds blocks
+                        furniture_spans.append((begin, len(blocks)))
+                text = element.tail
+        if text:
+            if pieces or not text.isspace():
+                append(text)
+                if links_open:
+                    link_chars += len(text.strip())
+            else:  # white space alone folds away; the boundary still forgets the links (as a flush)
+                blank = True
+    if pieces:
+        flush(block_stack[-1], link_chars)
     if furniture_spans:
         blocks = _mark_furniture(blocks, furniture_spans)
     return Linearised(blocks, owners, spans, items)
@@ -324,13 +339,33 @@ _PLAIN_TAGS = frozenset(
 #: Tags that mark an element furniture or a caption without a class or id.
 _MARKED_TAGS = FURNITURE_TAGS | CAPTION_TAGS
 
+# The roles a tag plays in ``linearise``, as bits of one number per tag.
+_SKIP, _BLOCK, _CONTAINER, _ITEM, _LINK, _PLAIN, _MARKED = (1 << bit for bit in range(7))
 
-@lru_cache(maxsize=16384)
-def _is_furniture_element(tag: str, css_class: str | None, element_id: str | None) -> bool:
-    """Furniture or a photo caption, by tag and class/id (cached: templates repeat them)."""
-    return is_boilerplate_element(tag, css_class, element_id) or is_caption_element(
-        tag, css_class, element_id
-    )
+
+def _tag_roles() -> dict[object, int]:
+    """Each known tag's roles in ``linearise``; a tag not in it has none (an
+    inline element whose class and id are read)."""
+    roles: dict[object, int] = {}
+    for bit, tags in (
+        (_SKIP, SKIP_TAGS),
+        (_BLOCK, BLOCK_TAGS),
+        (_CONTAINER, CONTAINER_TAGS),
+        (_ITEM, LIST_ITEM_TAGS - CONTAINER_TAGS),
+        (_LINK, {"a"}),
+        (_PLAIN, _PLAIN_TAGS),
+        (_MARKED, _MARKED_TAGS),
+    ):
+        for tag in tags:
+            roles[tag] = roles.get(tag, 0) | bit
+    # Comments, processing instructions and entities: lxml gives them a
+    # factory function as their tag; like a script, only their tail is text.
+    for factory in (etree.Comment, etree.ProcessingInstruction, etree.Entity):
+        roles[factory] = _SKIP
+    return roles
+
+
+_TAG_ROLES = _tag_roles()
 
 
 def _mark_furniture(blocks: list[Block], furniture_spans: list[tuple[int, int]]) -> list[Block]:
@@ -343,15 +378,22 @@ def _mark_furniture(blocks: list[Block], furniture_spans: list[tuple[int, int]])
         ),
         -1,
     )
-    prose: list[int] | None = None  # computed only if a span holds the first paragraph
+    # Running sums of the prose, made only if a span holds the first paragraph.
+    prose_before: list[int] | None = None
     covered = [0] * (len(blocks) + 1)
     for start, end in furniture_spans:
         if end <= start:
             continue
         if start <= first < end:
-            if prose is None:
-                prose = [len(b.text) - b.links if _reads_as_prose(b) else 0 for b in blocks]
-            if sum(prose[start:end]) >= WRAPPER_PROSE_SHARE * sum(prose):
+            if prose_before is None:
+                prose_before = list(
+                    accumulate(
+                        (len(b.text) - b.links if _reads_as_prose(b) else 0 for b in blocks),
+                        initial=0,
+                    )
+                )
+            held = prose_before[end] - prose_before[start]
+            if held >= WRAPPER_PROSE_SHARE * prose_before[-1]:
                 continue
         covered[start] += 1
         covered[end] -= 1
@@ -359,7 +401,10 @@ def _mark_furniture(blocks: list[Block], furniture_spans: list[tuple[int, int]])
     marked = []
     for block, change in zip(blocks, covered, strict=False):
         depth += change
-        marked.append(block._replace(furniture=True) if depth > 0 else block)
+        if depth > 0:
+            text, tag, links, href, _, index, listed = block
+            block = Block(text, tag, links, href, True, index, listed)
+        marked.append(block)
     return marked
 
 
@@ -397,19 +442,26 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
         for block, item in zip(page.blocks, page.items, strict=True)
         if item is not None and block.headline
     }
-    score: dict[etree._Element, float] = {}
-    prose: dict[etree._Element, float] = {}
+    # Each block's weight goes to its innermost container first (blocks share
+    # containers), then up the ancestors once per container. The weights
+    # are multiples of 1/16, so the sums do not depend on their order.
+    weights: dict[etree._Element, float] = {}
+    penalties: dict[etree._Element, float] = {}
+    containers: dict[etree._Element, etree._Element | None] = {}
     for block, owner, item in zip(page.blocks, page.owners, page.items, strict=True):
         if block.furniture:
             continue
-        if not block.is_prose():
-            if block.link_share > MAX_PROSE_LINK_SHARE:
-                node = _container_of(owner)
-                for decay in PARENT_DECAY:
-                    if node is None:
-                        break
-                    score[node] = score.get(node, 0.0) - block.links * LINK_PENALTY * decay
-                    node = _parent_container(node)
+        prose_block = block.is_prose()
+        if not prose_block and block.link_share <= MAX_PROSE_LINK_SHARE:
+            continue
+        if owner in containers:
+            start = containers[owner]
+        else:
+            start = containers[owner] = _container_of(owner)
+        if start is None:
+            continue
+        if not prose_block:  # link text counts against its containers
+            penalties[start] = penalties.get(start, 0.0) + block.links * LINK_PENALTY
             continue
         if item is not None and item in teasers:
             continue
@@ -418,7 +470,11 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
             weight *= LIST_ITEM_WEIGHT
         elif anchor is not None and anchor < block.index <= anchor + ANCHOR_SPAN:
             weight *= ANCHOR_BOOST
-        node = _container_of(owner)
+        weights[start] = weights.get(start, 0.0) + weight
+    score: dict[etree._Element, float] = {}
+    prose: dict[etree._Element, float] = {}
+    for start, weight in weights.items():  # in the order the blocks first reach them
+        node: etree._Element | None = start
         level = 0
         while node is not None and level < MAX_PROSE_LEVELS:
             if level < len(PARENT_DECAY):
@@ -426,6 +482,13 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
             prose[node] = prose.get(node, 0) + weight
             node = _parent_container(node)
             level += 1
+    for start, penalty in penalties.items():
+        node = start
+        for decay in PARENT_DECAY:
+            if node is None:
+                break
+            score[node] = score.get(node, 0.0) - penalty * decay
+            node = _parent_container(node)
     candidates = [node for node in prose if score.get(node, 0.0) > 0]
     if not candidates:
         return None
@@ -436,8 +499,8 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
             break
         if prose.get(parent, 0) < prose[best] * GROW_PROSE_RATIO:
             break
-        start, end = page.spans[parent]
-        if _link_share(page.blocks[start:end]) > GROW_MAX_LINK_SHARE:
+        low, high = page.spans[parent]
+        if _link_share(page.blocks[low:high]) > GROW_MAX_LINK_SHARE:
             break
         if not _gains_prose(page, best, parent, prose):
             break
@@ -466,6 +529,104 @@ def _gains_prose(
     )
     gained = prose.get(parent, 0.0) - prose.get(best, 0.0)
     return added == 0 or gained >= GROW_MIN_PROSE_SHARE * added
+
+
+class Post(NamedTuple):
+    """The first post of a page of several: its body's container and its unit's first block."""
+
+    container: etree._Element
+    start: int
+
+
+def first_post(
+    page: Linearised, container: etree._Element, dated: Callable[[str], bool]
+) -> Post | None:
+    """The first post when ``container`` lies in one of several, else None.
+
+    A blog's front or archive page prints several posts one under the
+    other, each from one template: sibling units of one tag and class
+    (``_same_template``), each with its title, its date line and its body.
+    The article of such a page is its first (newest) post, whichever is
+    longest. Walking up from the
+    chosen container (``MAX_POST_LEVELS``), a unit whose first sibling of
+    the same template (or, in the first, the next) holds an element at the
+    same place in it with prose, both units dated (``dated``, a line
+    outside the body), makes the page one of posts.
+    """
+    node = container
+    tree = container.getroottree()
+    for _ in range(MAX_POST_LEVELS):
+        parent = node.getparent()
+        if parent is None or node.tag in ("body", "html"):
+            break
+        tokens = _template_tokens(node)
+        units = [s for s in parent if s.tag == node.tag and _same_template(tokens, s)]
+        if len(units) >= 2:
+            path = tree.getpath(container)[len(tree.getpath(node)) :]
+            other = node if units[0] is not node else units[1]
+            posts = [(unit, _same_place(unit, path)) for unit in (units[0], other)]
+            if all(
+                body is not None
+                and body in page.spans
+                and _prose_chars(page, body) >= PROSE_MIN_CHARS
+                and _dated_outside(page, unit, body, dated)
+                for unit, body in posts
+            ):
+                first, body = posts[0]
+                assert body is not None
+                inside = set(first.iter())
+                start = next(i for i, owner in enumerate(page.owners) if owner in inside)
+                return Post(body, start)
+        node = parent
+    return None
+
+
+def _template_tokens(element: etree._Element) -> frozenset[str]:
+    """The class tokens that name a template, not one item (``post-123`` names one)."""
+    return frozenset(
+        token
+        for token in (element.get("class") or "").split()
+        if not any(c.isdigit() for c in token)
+    )
+
+
+def _same_template(tokens: frozenset[str], element: etree._Element) -> bool:
+    """Whether ``element`` is of the template whose class tokens are ``tokens``:
+    both without a class, or sharing a token (``post type-post category-a``
+    and ``post type-post category-b`` are two posts of one blog)."""
+    theirs = _template_tokens(element)
+    return bool(tokens & theirs) if tokens else not theirs
+
+
+def _same_place(unit: etree._Element, path: str) -> etree._Element | None:
+    """The element at ``path`` (an absolute path's tail, ``/td/table/tr[2]/td``) in ``unit``."""
+    if not path:
+        return unit
+    found = unit.xpath("." + path)
+    return (
+        found[0]
+        if isinstance(found, list) and found and isinstance(found[0], etree._Element)
+        else None
+    )
+
+
+def _prose_chars(page: Linearised, element: etree._Element) -> int:
+    """Characters of the prose blocks (not furniture) ``element`` holds."""
+    start, end = page.spans[element]
+    return sum(len(b.text) - b.links for b in page.blocks[start:end] if b.is_prose())
+
+
+def _dated_outside(
+    page: Linearised, unit: etree._Element, body: etree._Element, dated: Callable[[str], bool]
+) -> bool:
+    """Whether a block of ``unit`` outside its ``body`` element is a date line."""
+    inside = set(unit.iter())
+    low, high = page.spans.get(body, (0, 0))
+    return any(
+        dated(block.text)
+        for block, owner in zip(page.blocks, page.owners, strict=True)
+        if owner in inside and not low <= block.index < high
+    )
 
 
 def container_blocks(page: Linearised, container: etree._Element) -> tuple[int, int]:
@@ -571,14 +732,22 @@ MIN_ANCHOR_CHARS = 4
 
 
 class PageBlocks(NamedTuple):
-    """A document's blocks and the range of them the article's container holds."""
+    """A document's blocks and the range of them the article's container holds.
+
+    ``post_start`` is the first block of the article's post when the page
+    holds several (``first_post``): its title is printed there, not above.
+    """
 
     blocks: tuple[Block, ...]
     span: tuple[int, int]
+    post_start: int | None = None
 
 
 def page_blocks(
-    document: Document, site: SiteRules | None, head_titles: Sequence[str | None] = ()
+    document: Document,
+    site: SiteRules | None,
+    head_titles: Sequence[str | None] = (),
+    dated: Callable[[str], bool] | None = None,
 ) -> PageBlocks:
     """The document as blocks, and where its article lies among them.
 
@@ -586,9 +755,10 @@ def page_blocks(
     ``drop`` elements; the site rule's ``body`` element is the container
     when it matches; a post is all article; otherwise the generic
     extractor chooses the container (``choose_container``) and takes in the
-    article text of its siblings (``article_span``). ``head_titles`` are
-    the page's ``<title>`` and ``og:title``, which anchor the search.
-    Raises ``EmptyDocument`` for a page with no text and ``NotAnArticle``
+    article text of its siblings (``article_span``); on a page of several
+    posts (``first_post``, with ``dated`` telling a date line), the first
+    post's. ``head_titles`` are the page's ``<title>`` and ``og:title``,
+    which anchor the search. Raises ``EmptyDocument`` for a page with no text and ``NotAnArticle``
     for one with no prose.
     """
     if document.kind == "text":
@@ -614,6 +784,11 @@ def page_blocks(
         if not any(b.text for b in linear.blocks):
             raise EmptyDocument("the page has no text")
         raise NotAnArticle("no prose on the page: navigation or an empty page")
+    post = first_post(linear, container, dated) if dated is not None else None
+    if post is not None:
+        return PageBlocks(
+            tuple(linear.blocks), article_span(linear, post.container, head_titles), post.start
+        )
     return PageBlocks(tuple(linear.blocks), article_span(linear, container, head_titles))
 
 

@@ -287,6 +287,17 @@ def _caption_attr(value: str) -> bool:
     return lowered in CAPTION_TOKENS or any(t in CAPTION_TOKENS for t in lowered.split())
 
 
+@lru_cache(maxsize=16384)
+def is_marked_attr(value: str) -> bool:
+    """A class or id value that makes its element furniture or a photo caption
+    (``is_boilerplate_element`` or ``is_caption_element`` for any tag).
+
+    >>> is_marked_attr("bdsharebuttonbox"), is_marked_attr("pic-info"), is_marked_attr("content")
+    (True, True, False)
+    """
+    return _furniture_attr(value) or _caption_attr(value)
+
+
 # --- Lines inside an article that are not the article ---------------------
 
 #: Sentence punctuation: a credit or a label has none.
@@ -461,6 +472,12 @@ _ENGLISH_DATE_LINE = re.compile(
 )
 
 
+def is_english_date_line(line: str) -> bool:
+    """A line that is only a date in English words, as blog engines print
+    above a post (``Saturday, September 10th, 2005 10:56 am``)."""
+    return _ENGLISH_DATE_LINE.match(line.strip()) is not None
+
+
 def is_edge_junk(line: str) -> bool:
     """A line cut at an article's edge beyond ``is_furniture``: disclaimers, rules, addresses."""
     return bool(
@@ -484,6 +501,50 @@ def is_heading_like(line: str) -> bool:
 #: Longest line taken for a headline, kicker or byline above the first
 #: paragraph (the dev pages' titles and subtitles are 8-40 characters).
 HEADING_LIKE_CHARS = 40
+
+#: Longest deck (副题, a subtitle of clauses: ``X说，宏观政策应该相对稳定，
+#: 但是改革一定要加快``) cut above a byline: decks of the dev pages and of
+#: the newspapers they reprint are 20-40 characters, a lead paragraph longer.
+DECK_MAX_CHARS = 60
+
+#: Lines after a deck within which its byline stands (the byline itself,
+#: or a blank-looking rule and then the byline).
+DECK_BYLINE_WITHIN = 2
+
+#: The end of a sentence: a deck has none (it ends on a word or a question).
+_SENTENCE_CLOSE = re.compile(r"[。！!…；;][”’」』）)]*\s*$")
+
+#: A news dateline, which opens an article's first paragraph (never a deck):
+#: ``新华社北京5月9日电``, ``中新网5月9日电``, ``本报讯``.
+_DATELINE = re.compile(
+    r"^\s*[（(【]?\s*(?:[^，。！？；\s]{0,24}?\d{1,2}月\d{1,2}日(?:\d{1,2}时)?[电讯]|本[报刊台网]讯)"
+)
+
+
+def is_deck(lines: Sequence[str], index: int) -> bool:
+    """A newspaper deck: a short line of clauses that ends no sentence, with
+    the byline (``is_credit_line``) right under it. In print the order is
+    kicker, headline, deck, byline, then the article, so a line above the
+    byline at the top of a body is the headline's deck, not its first
+    paragraph.
+
+    >>> is_deck(["李扬说，宏观政策应该相对稳定，但是改革一定要加快", "本报记者 罗科 苏盈"], 0)
+    True
+    >>> is_deck(["会议指出，上半年主要经济指标稳中有进。", "本报记者 罗科 苏盈"], 0)
+    False
+    >>> is_deck(["新华社北京5月9日电 题：外贸向好态势进一步巩固", "新华社记者邹多为"], 0)
+    False
+    """
+    line = lines[index].strip()
+    if (
+        not line
+        or len(line) > DECK_MAX_CHARS
+        or _SENTENCE_CLOSE.search(line)
+        or _DATELINE.match(line)
+    ):
+        return False
+    after = lines[index + 1 : index + 1 + DECK_BYLINE_WITHIN]
+    return any(is_credit_line(text) for text in after if text.strip())
 
 
 #: A block whose text is at least this share links is furniture at an edge
@@ -534,7 +595,10 @@ def trim_edges(
         )
 
     def kicker(index: int) -> bool:
-        return lines[index].heading or is_heading_like(lines[index].text)
+        line = lines[index]
+        if _DATELINE.match(line.text):  # a news dateline opens the article
+            return False
+        return line.heading or is_heading_like(line.text) or is_deck(texts, index)
 
     start, end = 0, len(lines)
     first_paragraph = next(

@@ -392,7 +392,7 @@ def _field_value(line: str, view: str, start: int) -> str | None:
     rest = view[start:]
     end = _FIELD_END.search(rest, 1)
     stop = start + (end.start() if end else len(rest))
-    gap = re.search(r"\s{2,}", view[start:stop].strip())
+    gap = _GAP.search(view[start:stop].strip())
     if gap:
         stop = start + len(view[start:stop]) - len(view[start:stop].lstrip()) + gap.start()
     while start < stop and view[start] in _VALUE_TRIM:
@@ -435,21 +435,29 @@ def author_of(line: str) -> str | None:
     '张三'
     >>> author_of("劉宏杰告訴經濟日報記者，") is None
     True
+    >>> author_of("本报记者 王五 发自北京")
+    '王五'
     """
     view = match_view(line)
     found = _AUTHOR.search(view)
     if not found:
         return None
     value = _field_value(line, view, found.end())
-    return None if value is None or re.search(r"[，。,]", value) else value
+    if value is not None:
+        value = _BYLINE_PLACE.sub("", value) or None
+    return None if value is None or _NAME_BREAK.search(value) else value
+
+
+#: Where a byline's reporters filed from, after their names: ``发自北京``,
+#: ``北京报道`` (not part of a name).
+_BYLINE_PLACE = re.compile(r"\s*(?:发自\S{1,12}|\S{0,12}报道)$")
 
 
 def is_source_line(line: str) -> bool:
     """A line that is only a source credit (``（文章来源：新华财经）``)."""
     view = match_view(line).strip()
     return bool(_ENCLOSED_SOURCE.match(view)) or (
-        len(view) <= MAX_NAME_CHARS + 6
-        and re.match(r"^(?:文章|新闻)?来源\s*[:：]", view) is not None
+        len(view) <= MAX_NAME_CHARS + 6 and _SOURCE_LABEL.match(view) is not None
     )
 
 
@@ -466,17 +474,26 @@ def is_metadata_line(line: str) -> bool:
     if len(line) > 100:
         return False
     view = match_view(line)
-    if re.search(r"[。！？]", view):
+    if _SENTENCE_END.search(view):
         return False
     if is_source_line(line) or _SOURCE.search(view):
         return True
     found = _DATE.search(view)
     if found:
         rest = (view[: found.start()] + " " + view[found.end() :]).strip()
-        return len(rest) <= 60 and not re.search(r"[，,]", rest)
-    # A label line: bylines, and the tag line blogs and portals end a post with.
-    labels = r"作者|记者|编辑|责任编辑|通讯员|摄影|供稿|标签|关键词|tags?"
-    return bool(re.match(rf"^\s*(?:{labels})\s*[:：]", view, re.IGNORECASE))
+        return len(rest) <= 60 and not _COMMA.search(rest)
+    return bool(_LABEL_LINE.match(view))
+
+
+# The patterns of the field readers above, compiled once.
+_GAP = re.compile(r"\s{2,}")
+_NAME_BREAK = re.compile(r"[，。,]")
+_COMMA = re.compile(r"[，,]")
+_SOURCE_LABEL = re.compile(r"^(?:文章|新闻)?来源\s*[:：]")
+#: A label line: bylines, and the tag line blogs and portals end a post with.
+_LABEL_LINE = re.compile(
+    r"^\s*(?:作者|记者|编辑|责任编辑|通讯员|摄影|供稿|标签|关键词|tags?)\s*[:：]", re.IGNORECASE
+)
 
 
 def original_url_of(text: str, href: str | None) -> str | None:

@@ -94,6 +94,7 @@ class Page(NamedTuple):
     stocks: tuple[Stock, ...] = ()
     blocks: tuple[extract.Block, ...] = ()
     span: tuple[int, int] = (0, 0)
+    post_start: int | None = None
     title: str | None = None
     title_index: int | None = None
     title_via: str = ""
@@ -132,7 +133,10 @@ def decode_stage(page: Page) -> Page:
 def read_stage(page: Page) -> Page:
     """The reader by kind (``documents.read_served``); the head's metadata for HTML pages."""
     assert page.decoded is not None
-    document = documents.read_served(page.decoded.text, content_type(page.headers), page.url)
+    decoded = page.decoded
+    document = documents.read_served(
+        decoded.text, content_type(page.headers), page.url, decoded.utf8
+    )
     head = metadata.head_meta(document.root) if document.kind == "html" else metadata.HeadMeta()
     return page.replace(document=document, head=head)
 
@@ -151,8 +155,14 @@ def blocks_stage(page: Page) -> Page:
     parsed tree (it changes the tree)."""
     assert page.document is not None
     head_titles = (page.head.og_title, page.head.title)
-    found = extract.page_blocks(page.document, page.site, head_titles)
-    return page.replace(blocks=found.blocks, span=found.span)
+    found = extract.page_blocks(page.document, page.site, head_titles, _is_dated)
+    return page.replace(blocks=found.blocks, span=found.span, post_start=found.post_start)
+
+
+def _is_dated(line: str) -> bool:
+    """A date line (``metadata.date_line``, or a blog engine's date in English
+    words): what every post of a blog page carries."""
+    return metadata.date_line(line) is not None or furniture.is_english_date_line(line)
 
 
 def _fold(text: str | None) -> str:
@@ -179,7 +189,7 @@ def title_stage(page: Page) -> Page:
                 title=text, title_index=_find_block(page, text), title_via="site-rule"
             )
     names = [n for n in (page.site.title_suffix if page.site else None, page.head.site_name) if n]
-    choice = titles.choose(page.blocks, start, page.head, names)
+    choice = titles.choose(page.blocks, start, page.head, names, page.post_start)
     index = choice.at
     if index is None and choice.text:
         index = _find_block(page, choice.text)

@@ -20,7 +20,10 @@ that headline and, where the page prints none, as the title itself:
    under ``GENERIC_OVERLAP`` of its characters with the headline printed
    above the article), in which case that printed headline;
 4. where the article repeats its title as its first line and the headline
-   above adds a prefix (``作者：标题``), that first line.
+   above adds a prefix (``作者：标题``), that first line;
+5. on a page of several posts (a blog's front page, ``extract.first_post``),
+   the candidates are the first post's own lines, and its printed heading
+   wins over the ``<title>``, which names the blog.
 
 Pure functions over ``extract.Block`` sequences and the ``HeadMeta``; the
 page stage in ``stages.py`` is a thin adapter over ``choose``.
@@ -144,15 +147,18 @@ def _headline_shaped(block: Block, furniture_headings: bool = False) -> bool:
     )
 
 
-def candidates(blocks: Sequence[Block], start: int, before: int = BEFORE_BLOCKS) -> list[Candidate]:
-    """Headline-shaped lines within ``before`` blocks above and ``AFTER_BLOCKS``
-    into the container that starts at block ``start``, nearest first.
+def candidates(
+    blocks: Sequence[Block], start: int, before: int = BEFORE_BLOCKS, floor: int = 0
+) -> list[Candidate]:
+    """Headline-shaped lines within ``before`` blocks above (none before
+    block ``floor``) and ``AFTER_BLOCKS`` into the container that starts at
+    block ``start``, nearest first.
 
     The wide window (``MATCH_BEFORE_BLOCKS``) is read for lines the
     ``<title>`` holds, and there a heading inside page furniture counts (a
     ``<header>`` that holds the ``<h1>``)."""
     wide = before > BEFORE_BLOCKS
-    lo, hi = max(0, start - before), min(len(blocks), start + AFTER_BLOCKS)
+    lo, hi = max(0, floor, start - before), min(len(blocks), start + AFTER_BLOCKS)
     found: list[Candidate] = []
     previous: Block | None = None
     for block in blocks[lo:hi]:
@@ -261,15 +267,22 @@ def _repeated_first_line(headline: Candidate, blocks: Sequence[Block]) -> Candid
 
 
 def choose(
-    blocks: Sequence[Block], start: int, head: HeadMeta, site_names: Sequence[str] = ()
+    blocks: Sequence[Block],
+    start: int,
+    head: HeadMeta,
+    site_names: Sequence[str] = (),
+    post_start: int | None = None,
 ) -> Choice:
     """The title of the article whose container starts at block ``start``.
 
     ``site_names`` are names to cut from the end of ``<title>`` (the site
-    rule's suffix, ``og:site_name``).
+    rule's suffix, ``og:site_name``). ``post_start`` is the first block of
+    the article's post on a page of several posts: its title is the
+    heading printed in the post (in the post's header too), not the blog's
+    name above it nor the ``<title>``.
     """
     titles = [t for t in (head.og_title, head.title) if t]
-    wide = candidates(blocks, start, MATCH_BEFORE_BLOCKS)
+    wide = candidates(blocks, start, MATCH_BEFORE_BLOCKS, post_start or 0)
     scored = [
         (match(c.text, t), len(fold(c.text)), -c.heading, -c.distance, c)
         for c in wide
@@ -285,11 +298,17 @@ def choose(
     near = [
         c
         for c in wide
-        if (c.at >= start or c.distance <= BEFORE_BLOCKS) and not blocks[c.at].furniture
+        if (c.at >= start or c.distance <= BEFORE_BLOCKS)
+        and (
+            not blocks[c.at].furniture or (post_start is not None and c.heading < len(HEADING_RANK))
+        )
     ]
     headline = printed_headline(near, blocks, start, first_line=not titles)
     if headline is not None:
         headline = _repeated_first_line(headline, blocks)
+    if post_start is not None and headline is not None:
+        # One post among several: the <title> names the blog, its heading the post.
+        return Choice(headline.text, headline.at, "post")
     if stripped and (headline is None or overlap(stripped, headline.text) >= GENERIC_OVERLAP):
         return Choice(stripped, None, "head")
     if headline is not None:
