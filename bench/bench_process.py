@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,6 +35,7 @@ sys.path.insert(0, str(REPO))
 from cleaning.batch.rawio import write_warc  # noqa: E402
 from cleaning.batch.run import default_workers  # noqa: E402
 from cleaning.record import RawDocument  # noqa: E402
+from crawler.testing.sampleserver import load_mirror, served_content_type  # noqa: E402
 
 #: Pages per WARC file: about what one crawl of one source writes.
 PAGES_PER_FILE = 50
@@ -83,16 +83,15 @@ print(json.dumps({
 
 def sample_articles() -> list[RawDocument]:
     """The sample mirror's article pages with the Content-Type their server sends."""
+    mirror = load_mirror(SAMPLES)
     pages = []
     for entry in json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8")):
         if entry["kind"] != "article":
             continue
         host, _, path = entry["url"].removeprefix("http://").partition("/")
-        mirror = tomllib.loads((SAMPLES / "mirror" / f"{host}.toml").read_text(encoding="utf-8"))
-        served = mirror.get("paths", {}).get("/" + path, {})
-        content_type = served.get("content_type", mirror["defaults"]["content_type"])
-        body = (SAMPLES / entry["file"]).read_bytes()
-        pages.append(RawDocument(body, entry["url"], {"Content-Type": content_type}))
+        file = SAMPLES / entry["file"]
+        content_type = served_content_type(mirror[host], "/" + path, file)
+        pages.append(RawDocument(file.read_bytes(), entry["url"], {"Content-Type": content_type}))
     return pages
 
 

@@ -51,8 +51,13 @@ class Sample:
     """A new article kept for the quick clean: its URL, Content-Type and body."""
 
     url: str
-    headers: Mapping[str, str]
+    content_type: str | None
     body: bytes
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers the cleaning stage reads: the ``Content-Type``, if any."""
+        return {"Content-Type": self.content_type} if self.content_type else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +97,8 @@ def check_sample(sample: Sample, kinds: Sequence[str]) -> Extraction:
     from cleaning.page.decode import decode
     from cleaning.page.documents import read
 
-    content_type = next(iter(sample.headers.values()), None)
     try:
-        kind: str | None = read(decode(sample.body, sample.headers).text, content_type).kind
+        kind: str | None = read(decode(sample.body, sample.headers).text, sample.content_type).kind
     except CleaningError:
         kind = None
     try:

@@ -34,6 +34,11 @@ class RawPage:
     request_headers: tuple[tuple[str, str], ...]
     redirected_from: tuple[str, ...] = ()
 
+    def header(self, name: str) -> str | None:
+        """The value of the first response header called ``name`` (in any case)."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
     def __repr__(self) -> str:
         # Scrapy logs a dropped item's repr: the URL and sizes, never the body.
         return (

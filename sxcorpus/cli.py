@@ -58,9 +58,12 @@ def _usage() -> str:
         "The sxcorpus pipeline: crawl news sources into WARC, clean them into a Parquet",
         "dataset. Each command is the stage's own; `sxcorpus COMMAND --help` explains it.",
     ]
-    for stage in STAGES:
+    commands = [(stage, stage.commands()) for stage in STAGES]
+    # The names in one column, two spaces clear of the longest (check-source).
+    width = max(len(name) for _, names in commands for name in names) + 2
+    for stage, names in commands:
         lines += ["", f"{stage.title}:"]
-        lines += [f"  {name:<12}{text}" for name, text in stage.commands().items()]
+        lines += [f"  {name:<{width}}{text}" for name, text in names.items()]
     lines += ["", "options:", "  -h, --help  show this help and exit", "  --version   the version"]
     return "\n".join(lines)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,8 @@ from cleaning.page.decode import (
     normalise_codec,
     plausibility,
 )
+from tests.helpers import SEEDS
 
-SEEDS = Path(__file__).resolve().parent.parent / "data" / "samples" / "seeds"
 TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 SIMPLIFIED = TEXTS["000_a2059d4c385e6fae"]
 TRADITIONAL = TEXTS["003_707599d25000a410"]

@@ -7,32 +7,19 @@ process, as cron would, with politeness delays turned off through settings.
 from __future__ import annotations
 
 import collections
-import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
 from crawler.summary import EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK
 from crawler.testing.sampleserver import SampleServer, mirrored_sources
+from tests import helpers
+from tests.helpers import CRAWL_TIMEOUT, REPO, SAMPLES, crawlable_articles, responses, warc_records
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "samples"
-FAST = [
-    "--set",
-    "DOWNLOAD_DELAY=0",
-    "--set",
-    "AUTOTHROTTLE_ENABLED=false",
-    "--set",
-    "SXCRAWL_RETRY_BACKOFF_ENABLED=false",
-]
-# Longest a crawl of the sample mirror may take before the test gives up.
-CRAWL_TIMEOUT = 120
 # The sources the mirror serves: crawled by name, confirmed (enabled) or not.
 MIRRORED = mirrored_sources()
 
@@ -40,67 +27,20 @@ MIRRORED = mirrored_sources()
 pytestmark = pytest.mark.slow
 
 
-def crawl_command(server: SampleServer, data: Path, *extra: str) -> list[str]:
-    chosen = [] if "--source" in extra else [a for n in MIRRORED for a in ("--source", n)]
-    return [
-        sys.executable,
-        "-m",
-        "crawler",
-        "crawl",
-        "--mirror",
-        server.url,
-        "--data-dir",
-        str(data),
-        *chosen,
-        *extra,
-    ]
+def mirrored(*extra: str) -> list[str]:
+    """``extra``, with ``--source`` for every mirrored source unless it names one."""
+    if "--source" in extra:
+        return [*extra]
+    return [*(a for n in MIRRORED for a in ("--source", n)), *extra]
 
 
 def crawl(server: SampleServer, data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        crawl_command(server, data, *FAST, *extra),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=CRAWL_TIMEOUT,
-    )
+    """A crawl of the mirrored sources (or those ``extra`` names), politeness off."""
+    return helpers.crawl(server, data, *mirrored(*extra))
 
 
-def sample_articles() -> dict[str, Path]:
-    """Every article the crawl must archive (URL -> served file): all but robots-disallowed."""
-    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
-    return {
-        e["url"]: SAMPLES / e["file"]
-        for e in manifest
-        if e["kind"] == "article" and "robots-disallowed" not in e["cases"]
-    }
-
-
-def archive(data: Path) -> list[dict[str, object]]:
-    """Every record of every closed WARC file under ``data/raw``, read back with warcio."""
-    out = []
-    for path in sorted((data / "raw").glob("*/*.warc.gz")):
-        with path.open("rb") as fh:
-            for record in ArchiveIterator(fh):
-                out.append(
-                    {
-                        "file": path,
-                        "type": record.rec_type,
-                        "url": record.rec_headers.get_header("WARC-Target-URI"),
-                        "id": record.rec_headers.get_header("WARC-Record-ID"),
-                        "concurrent": record.rec_headers.get_header("WARC-Concurrent-To"),
-                        "source": record.rec_headers.get_header("WARC-Source"),
-                        "content_type": record.http_headers.get_header("Content-Type")
-                        if record.http_headers
-                        else None,
-                        "body": record.raw_stream.read(),
-                    }
-                )
-    return out
-
-
-def responses(data: Path) -> collections.Counter[str]:
-    return collections.Counter(r["url"] for r in archive(data) if r["type"] == "response")
+def crawl_command(server: SampleServer, data: Path, *extra: str) -> list[str]:
+    return helpers.crawl_command("--mirror", server.url, "--data-dir", str(data), *mirrored(*extra))
 
 
 @pytest.fixture(scope="module")
@@ -118,23 +58,23 @@ def crawled(tmp_path_factory):
 def test_every_sample_article_is_archived_once_byte_for_byte(crawled):
     data, first, *_ = crawled
     assert first.returncode == EXIT_OK, first.stderr[-2000:]
-    records = archive(data)
+    records = warc_records(data)
     bodies = {r["url"]: r["body"] for r in records if r["type"] == "response"}
     counts = collections.Counter(r["url"] for r in records if r["type"] == "response")
-    expected = sample_articles()
+    expected = crawlable_articles()
     assert len(expected) >= 30
     assert set(counts) == set(expected)
     assert set(counts.values()) == {1}
-    for url, file in expected.items():
-        assert bodies[url] == file.read_bytes(), url
+    for url, entry in expected.items():
+        assert bodies[url] == (SAMPLES / entry["file"]).read_bytes(), url
 
 
 def test_warc_files_read_back_with_pairs_and_headers_as_served(crawled):
     data, *_ = crawled
-    records = archive(data)
+    records = warc_records(data)
     by_id = {r["id"]: r for r in records}
     requests = [r for r in records if r["type"] == "request"]
-    assert len(requests) == len(sample_articles())
+    assert len(requests) == len(crawlable_articles())
     for request in requests:
         assert by_id[request["concurrent"]]["url"] == request["url"]
     wrong = "http://finews.withounder.com/xinhuacaijing/2022/07/18/NW202207182408350092.html"
@@ -145,10 +85,9 @@ def test_warc_files_read_back_with_pairs_and_headers_as_served(crawled):
     assert not list((data / "raw").glob("*/*.open"))
 
 
-def test_no_request_for_a_disallowed_path_or_another_domain(crawled):
+def test_no_request_for_a_disallowed_path_or_another_domain(crawled, sample_server):
     _, _, first_log, _, second_log = crawled
-    with SampleServer() as server:
-        hosts = set(server.hosts)
+    hosts = set(sample_server.hosts)
     for entry in first_log + second_log:
         assert entry.host in hosts, entry
         assert not entry.path.startswith("/drafts/"), entry
@@ -173,7 +112,7 @@ def test_404_is_logged_not_archived_and_503_is_archived_after_its_retry(crawled)
 def test_summary_line_ends_the_output_and_the_log(crawled):
     data, first, *_ = crawled
     line = first.stdout.strip().splitlines()[-1]
-    n = len(sample_articles())
+    n = len(crawlable_articles())
     assert line.startswith(f"crawl {'+'.join(MIRRORED)}: ok; requests=")
     # (The redirect's target may also be linked directly: then one is skipped.)
     assert f"articles_new={n} articles_skipped=" in line
@@ -189,7 +128,7 @@ def test_second_crawl_archives_nothing_and_fetches_each_listing_page_once(crawle
     assert second.returncode == EXIT_OK, second.stderr[-2000:]
     assert "articles_new=0" in second.stdout
     assert set(responses(data).values()) == {1}
-    article_urls = {u.split("/", 3)[3] for u in sample_articles()}
+    article_urls = {u.split("/", 3)[3] for u in crawlable_articles()}
     fetched_again = [e for e in second_log if e.path.lstrip("/") in article_urls]
     assert fetched_again == []
     listings = collections.Counter(
@@ -204,40 +143,37 @@ def test_second_crawl_archives_nothing_and_fetches_each_listing_page_once(crawle
     assert set(listings.values()) == {1}
 
 
-def test_full_crawl_fetches_every_article_again(tmp_path):
-    with SampleServer() as server:
-        assert crawl(server, tmp_path, "--source", "cedistrict").returncode == EXIT_OK
-        again = crawl(server, tmp_path, "--source", "cedistrict", "--full")
+def test_full_crawl_fetches_every_article_again(tmp_path, sample_server):
+    assert crawl(sample_server, tmp_path, "--source", "cedistrict").returncode == EXIT_OK
+    again = crawl(sample_server, tmp_path, "--source", "cedistrict", "--full")
     assert again.returncode == EXIT_OK
     assert "articles_new=3" in again.stdout
     assert set(responses(tmp_path).values()) == {2}
 
 
-def test_retry_with_backoff_on_archives_the_503_page(tmp_path):
-    with SampleServer() as server:
-        result = subprocess.run(
-            crawl_command(
-                server,
-                tmp_path,
-                "--source",
-                "eco",
-                *("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"),
-                *("--set", "SXCRAWL_RETRY_BACKOFF=0.1"),
-            ),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=CRAWL_TIMEOUT,
-        )
-        statuses = [e.status for e in server.requests if e.path == "/news_info/3917.html"]
+def test_retry_with_backoff_on_archives_the_503_page(tmp_path, sample_server):
+    result = subprocess.run(
+        crawl_command(
+            sample_server,
+            tmp_path,
+            "--source",
+            "eco",
+            *("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"),
+            *("--set", "SXCRAWL_RETRY_BACKOFF=0.1"),
+        ),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_TIMEOUT,
+    )
+    statuses = [e.status for e in sample_server.requests if e.path == "/news_info/3917.html"]
     assert result.returncode == EXIT_OK, result.stderr[-2000:]
     assert statuses == [503, 200]
     assert responses(tmp_path)["http://www.eco.gov.cn/news_info/3917.html"] == 1
 
 
-def test_unknown_source_is_a_usage_error(tmp_path):
-    with SampleServer() as server:
-        result = crawl(server, tmp_path, "--source", "nosuch")
+def test_unknown_source_is_a_usage_error(tmp_path, sample_server):
+    result = crawl(sample_server, tmp_path, "--source", "nosuch")
     assert result.returncode == 2
     assert "unknown source nosuch" in result.stderr
 
@@ -250,7 +186,7 @@ def wait_for(predicate, what: str, limit: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def test_sigterm_half_way_then_resume_archives_every_article_once(tmp_path):
+def test_sigterm_half_way_then_resume_archives_every_article_once(tmp_path, sample_server):
     # One request in flight per source and a small delay, so that SIGTERM finds
     # requests still queued in JOBDIR.
     slow = [
@@ -265,34 +201,33 @@ def test_sigterm_half_way_then_resume_archives_every_article_once(tmp_path):
         "--set",
         "SXCRAWL_RETRY_BACKOFF_ENABLED=false",
     ]
-    expected = sample_articles()
+    expected = crawlable_articles()
     article_paths = {u.split("/", 3)[3] for u in expected}
-    with SampleServer() as server:
-        proc = subprocess.Popen(
-            crawl_command(server, tmp_path, *slow),
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        wait_for(
-            lambda: sum(r.path.lstrip("/") in article_paths for r in server.requests) >= 8,
-            "eight article requests",
-        )
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=CRAWL_TIMEOUT)
-        assert proc.returncode == EXIT_INTERRUPTED, err[-2000:]
-        assert "interrupted (run again to resume)" in out
-        first = responses(tmp_path)
-        assert 0 < len(first) < len(expected)
-        assert list((tmp_path / "state" / "jobs").iterdir())
-        resumed = subprocess.run(
-            crawl_command(server, tmp_path, *slow),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=CRAWL_TIMEOUT,
-        )
+    proc = subprocess.Popen(
+        crawl_command(sample_server, tmp_path, *slow),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(
+        lambda: sum(r.path.lstrip("/") in article_paths for r in sample_server.requests) >= 8,
+        "eight article requests",
+    )
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=CRAWL_TIMEOUT)
+    assert proc.returncode == EXIT_INTERRUPTED, err[-2000:]
+    assert "interrupted (run again to resume)" in out
+    first = responses(tmp_path)
+    assert 0 < len(first) < len(expected)
+    assert list((tmp_path / "state" / "jobs").iterdir())
+    resumed = subprocess.run(
+        crawl_command(sample_server, tmp_path, *slow),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_TIMEOUT,
+    )
     assert resumed.returncode == EXIT_OK, resumed.stderr[-2000:]
     final = responses(tmp_path)
     assert set(final) == set(expected)
@@ -302,40 +237,39 @@ def test_sigterm_half_way_then_resume_archives_every_article_once(tmp_path):
     assert not list((tmp_path / "state" / "jobs").iterdir())
 
 
-def test_two_make_crawl_at_once_the_second_exits_at_once(tmp_path):
-    with SampleServer() as server:
-        slow = f"--mirror {server.url} --data-dir {tmp_path} --set DOWNLOAD_DELAY=0.5"
-        env = {**os.environ, "MAKEFLAGS": ""}
-        first = subprocess.Popen(
+def test_two_make_crawl_at_once_the_second_exits_at_once(tmp_path, sample_server):
+    slow = f"--mirror {sample_server.url} --data-dir {tmp_path} --set DOWNLOAD_DELAY=0.5"
+    env = {**os.environ, "MAKEFLAGS": ""}
+    first = subprocess.Popen(
+        ["make", "--no-print-directory", "crawl", f"ARGS={slow}"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    lock = tmp_path / "state" / "crawl.lock"
+    try:
+        wait_for(lambda: lock.exists() and lock.read_text().strip(), "the first crawl's lock")
+        second = subprocess.run(
             ["make", "--no-print-directory", "crawl", f"ARGS={slow}"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            cwd=REPO,
+            capture_output=True,
             text=True,
+            timeout=CRAWL_TIMEOUT,
             env=env,
         )
-        lock = tmp_path / "state" / "crawl.lock"
-        try:
-            wait_for(lambda: lock.exists() and lock.read_text().strip(), "the first crawl's lock")
-            second = subprocess.run(
-                ["make", "--no-print-directory", "crawl", f"ARGS={slow}"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=CRAWL_TIMEOUT,
-                env=env,
-            )
-            direct = subprocess.run(
-                crawl_command(server, tmp_path),
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=CRAWL_TIMEOUT,
-            )
-            assert first.poll() is None  # the first is still crawling
-        finally:
-            first.send_signal(signal.SIGTERM)
-            first.communicate(timeout=CRAWL_TIMEOUT)
+        direct = subprocess.run(
+            crawl_command(sample_server, tmp_path),
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=CRAWL_TIMEOUT,
+        )
+        assert first.poll() is None  # the first is still crawling
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=CRAWL_TIMEOUT)
     assert "another crawl is running" in second.stderr
     assert f"Error {EXIT_LOCKED}" in second.stderr  # make reports the crawl's own status
     assert direct.returncode == EXIT_LOCKED

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import gzip
-import json
-from pathlib import Path
 
 from crawler.feeds import feed_links, is_feed, sitemap_links
 from crawler.sources import load_sources, sites_dir
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "samples"
-MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+from tests.helpers import MANIFEST, SAMPLES
 
 
 def test_the_finews_atom_feed_gives_its_ten_most_recent_posts_as_articles():

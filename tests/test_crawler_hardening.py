@@ -6,19 +6,16 @@ sample server on 127.0.0.1, as cron would.
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import os
 import random
 import resource
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
 from crawler import cli
 from crawler.preflight import check_overrides
@@ -26,41 +23,21 @@ from crawler.runlog import prune
 from crawler.summary import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from crawler.testing.sampleserver import SampleServer
 from crawler.warc import _end_of_whole_records
+from tests.helpers import CRAWL_TIMEOUT, FAST, REPO, crawl_command, responses, warc_records
 
-ROOT = Path(__file__).resolve().parent.parent
-FAST = [
-    *("--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=false"),
-    *("--set", "SXCRAWL_RETRY_BACKOFF_ENABLED=false"),
-]
-# Longest a crawl of the sample mirror may take before the test gives up.
-CRAWL_TIMEOUT = 120
 # A port nothing listens on: crawls refused at start never get to use it.
 NOWHERE = "http://127.0.0.1:9"
 
 
-def crawl_args(*extra: str) -> list[str]:
-    return [sys.executable, "-m", "crawler", "crawl", *extra]
-
-
 def refused(*extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        crawl_args("--mirror", NOWHERE, *extra),
-        cwd=ROOT,
+        crawl_command("--mirror", NOWHERE, *extra),
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=CRAWL_TIMEOUT,
         env=env,
     )
-
-
-def archived_responses(data: Path) -> collections.Counter[str]:
-    urls: collections.Counter[str] = collections.Counter()
-    for path in sorted((data / "raw").glob("*/*.warc.gz")):
-        with path.open("rb") as fh:
-            for record in ArchiveIterator(fh):
-                if record.rec_type == "response":
-                    urls[record.rec_headers.get_header("WARC-Target-URI")] += 1
-    return urls
 
 
 def recorded(data: Path) -> set[str]:
@@ -124,7 +101,7 @@ def watched_crawl(tmp_path_factory):
     most_sockets = 0
     with SampleServer() as server:
         proc = subprocess.Popen(
-            crawl_args(
+            crawl_command(
                 *("--mirror", server.url, "--data-dir", str(data), "--source", "cedistrict"),
                 *("--keep-logs", "30", "--set", "DOWNLOAD_DELAY=0.2"),
                 *("--set", "AUTOTHROTTLE_ENABLED=false"),
@@ -267,18 +244,17 @@ def test_an_unknown_setting_name_is_a_warning():
 
 
 @pytest.mark.slow
-def test_a_crawl_with_an_unknown_setting_warns_and_runs(tmp_path):
-    with SampleServer() as server:
-        result = subprocess.run(
-            [
-                *crawl_args("--mirror", server.url, "--data-dir", str(tmp_path)),
-                *("--source", "cedistrict", *FAST, "--set", "DOWNLAOD_DELAY=0"),
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=CRAWL_TIMEOUT,
-        )
+def test_a_crawl_with_an_unknown_setting_warns_and_runs(tmp_path, sample_server):
+    result = subprocess.run(
+        [
+            *crawl_command("--mirror", sample_server.url, "--data-dir", str(tmp_path)),
+            *("--source", "cedistrict", *FAST, "--set", "DOWNLAOD_DELAY=0"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_TIMEOUT,
+    )
     assert result.returncode == EXIT_OK, result.stderr[-2000:]
     assert "--set DOWNLAOD_DELAY: not a Scrapy or crawler setting" in result.stderr
 
@@ -304,7 +280,7 @@ def test_an_unusable_data_directory_is_one_line_and_status_2(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_a_given_contact_is_used_and_no_contact_warning_is_logged(tmp_path):
+def test_a_given_contact_is_used_and_no_contact_warning_is_logged(tmp_path, sample_server):
     # A live crawl (no --mirror) warns when no contact is set. The sample
     # server stands in for the sites as the HTTP proxy of the environment, so
     # that nothing leaves 127.0.0.1.
@@ -316,29 +292,24 @@ def test_a_given_contact_is_used_and_no_contact_warning_is_logged(tmp_path):
     def live_crawl(*extra: str) -> str:
         before = set(logs.glob("*.log")) if logs.exists() else set()
         result = subprocess.run(
-            crawl_args("--data-dir", str(tmp_path), "--source", "cedistrict", *FAST, *extra),
-            cwd=ROOT,
+            crawl_command("--data-dir", str(tmp_path), "--source", "cedistrict", *FAST, *extra),
+            cwd=REPO,
             capture_output=True,
             text=True,
             timeout=CRAWL_TIMEOUT,
-            env={**env, "http_proxy": server.url},
+            env={**env, "http_proxy": sample_server.url},
         )
         assert result.returncode == EXIT_OK, result.stderr[-2000:]
         (log,) = set(logs.glob("*.log")) - before
         return log.read_text(encoding="utf-8")
 
-    with SampleServer() as server:
-        with_contact = live_crawl("--contact", contact)
-        without = live_crawl()
-        assert server.requests  # both went through the server
+    with_contact = live_crawl("--contact", contact)
+    without = live_crawl()
+    assert sample_server.requests  # both went through the server
     assert "no contact set" not in with_contact
     assert "no contact set" in without
-    agents = set()
-    for path in (tmp_path / "raw" / "cedistrict").glob("*.warc.gz"):
-        with path.open("rb") as fh:
-            for record in ArchiveIterator(fh):
-                if record.rec_type == "request":
-                    agents.add(record.http_headers.get_header("User-Agent"))
+    requests = [r for r in warc_records(tmp_path, "cedistrict") if r["type"] == "request"]
+    agents = {r["user_agent"] for r in requests}
     assert agents and all(contact in agent for agent in agents)
 
 
@@ -404,12 +375,12 @@ def _room_left(limit: int):
 @pytest.mark.slow
 def test_after_a_disk_full_stop_articles_are_whole_and_the_store_agrees(bulk_mirror, tmp_path):
     data = tmp_path / "data"
-    command = crawl_args(*("--sites", str(bulk_mirror / "sites"), "--data-dir", str(data), *FAST))
+    command = crawl_command("--sites", str(bulk_mirror / "sites"), "--data-dir", str(data), *FAST)
     with SampleServer(bulk_mirror / "mirror") as server:
         command += ["--mirror", server.url]
         full = subprocess.run(
             command,
-            cwd=ROOT,
+            cwd=REPO,
             capture_output=True,
             text=True,
             timeout=CRAWL_TIMEOUT,
@@ -424,17 +395,17 @@ def test_after_a_disk_full_stop_articles_are_whole_and_the_store_agrees(bulk_mir
         assert not list((data / "raw").glob("*/*.open"))
         for path in (data / "raw").glob("*/*.warc.gz"):
             assert _end_of_whole_records(path) == path.stat().st_size
-        first = archived_responses(data)
+        first = responses(data)
         assert 0 < len(first) < BULK_ARTICLES
         assert set(first.values()) == {1}
         assert recorded(data) == set(first)
 
         # Room again: the next run archives the rest, each article once.
         again = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, timeout=CRAWL_TIMEOUT
+            command, cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT
         )
     assert again.returncode == EXIT_OK, again.stderr[-2000:]
-    final = archived_responses(data)
+    final = responses(data)
     assert len(final) == BULK_ARTICLES
     assert set(final.values()) == {1}
     assert recorded(data) == set(final)
@@ -450,12 +421,12 @@ def test_a_crawl_killed_while_it_writes_is_recovered_and_reconciled_by_the_next(
     data = tmp_path / "data"
     slow = ["--set", "DOWNLOAD_DELAY=0.1", "--set", "DOWNLOAD_DELAY_JITTER=0"]
     with SampleServer(bulk_mirror / "mirror") as server:
-        command = crawl_args(
+        command = crawl_command(
             *("--sites", str(bulk_mirror / "sites"), "--data-dir", str(data)),
             *("--mirror", server.url, *FAST, *slow),
         )
         proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
             deadline = time.monotonic() + 60
@@ -469,10 +440,10 @@ def test_a_crawl_killed_while_it_writes_is_recovered_and_reconciled_by_the_next(
             proc.wait(timeout=CRAWL_TIMEOUT)
         assert list((data / "raw").glob("*/*.open"))  # killed mid-crawl, its file open
         again = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, timeout=CRAWL_TIMEOUT
+            command, cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT
         )
     assert again.returncode == EXIT_OK, again.stderr[-2000:]
-    final = archived_responses(data)
+    final = responses(data)
     assert len(final) == BULK_ARTICLES
     assert set(final.values()) == {1}
     assert recorded(data) == set(final)

@@ -8,11 +8,8 @@ changed the way a site's redesign changes them.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,33 +26,11 @@ from crawler.health import (
 )
 from crawler.summary import EXIT_OK, EXIT_PARTIAL, CrawlSummary, exit_status, summary_line
 from crawler.testing.sampleserver import SampleServer
+from tests.helpers import MANIFEST, REPO, SAMPLES, crawl, responses
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "samples"
-SITES = ROOT / "sites"
-MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
-FAST = [
-    "--set",
-    "DOWNLOAD_DELAY=0",
-    "--set",
-    "AUTOTHROTTLE_ENABLED=false",
-    "--set",
-    "SXCRAWL_RETRY_BACKOFF=0",
-]
-CRAWL_TIMEOUT = 120
+SITES = REPO / "sites"
 
 pytestmark = pytest.mark.slow
-
-
-def crawl(server: SampleServer, data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "crawler", "crawl", "--mirror", server.url]
-    return subprocess.run(
-        [*command, "--data-dir", str(data), *FAST, *extra],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=CRAWL_TIMEOUT,
-    )
 
 
 def sites_with(tmp_path: Path, name: str, edit: tuple[str, str] | None = None) -> Path:
@@ -81,38 +56,24 @@ def log_text(data: Path) -> str:
     return "".join(p.read_text(encoding="utf-8") for p in (data / "logs").glob("crawl-*.log"))
 
 
-def archived_urls(data: Path) -> set[str]:
-    from warcio.archiveiterator import ArchiveIterator
-
-    urls = set()
-    for path in (data / "raw").glob("*/*.warc.gz"):
-        with path.open("rb") as handle:
-            for record in ArchiveIterator(handle):
-                if record.rec_type == "response":
-                    urls.add(record.rec_headers.get_header("WARC-Target-URI"))
-    return urls
-
-
-def test_a_feed_start_point_yields_articles(tmp_path):
+def test_a_feed_start_point_yields_articles(tmp_path, sample_server):
     # finews with its Atom feed as its only start point.
     sites = sites_with(tmp_path, "finews", (r"^start_urls = .*$", "start_urls = []"))
-    with SampleServer() as server:
-        result = crawl(server, tmp_path / "data", "--sites", str(sites))
-        asked = {e.path for e in server.requests}
+    result = crawl(sample_server, tmp_path / "data", "--sites", str(sites))
+    asked = {e.path for e in sample_server.requests}
     assert result.returncode == EXIT_OK, result.stdout[-2000:] + result.stderr[-2000:]
     in_feed = {e["url"] for e in MANIFEST if "in-feed" in e["cases"]}
     assert len(in_feed) == 10
-    assert archived_urls(tmp_path / "data") == in_feed
+    assert set(responses(tmp_path / "data")) == in_feed
     assert not any(p.startswith("/category/") for p in asked)
     log = log_text(tmp_path / "data")
     assert "feed http://finews.withounder.com/feed.xml: 10 entries, 10 article links" in log
     assert "health finews: ok; listings=1 article_links=10 articles_new=10" in log
 
 
-def test_crawl_skips_unconfirmed_sources_and_says_which(tmp_path):
-    with SampleServer() as server:
-        result = crawl(server, tmp_path)
-        hosts = {e.host for e in server.requests}
+def test_crawl_skips_unconfirmed_sources_and_says_which(tmp_path, sample_server):
+    result = crawl(sample_server, tmp_path)
+    hosts = {e.host for e in sample_server.requests}
     assert result.returncode == EXIT_OK, result.stderr[-2000:]
     line = result.stdout.strip().splitlines()[-1]
     assert line.startswith("crawl finews: ok;")
@@ -160,12 +121,11 @@ def test_new_articles_that_mostly_fail_extraction_are_layout_changed(tmp_path):
     assert "articles_new=12" in line  # archived all the same: cleaning can try again later
 
 
-def test_a_source_that_fetched_nothing_is_named_and_the_run_is_not_ok(tmp_path):
+def test_a_source_that_fetched_nothing_is_named_and_the_run_is_not_ok(tmp_path, sample_server):
     # sxgov's host is not in the mirror: the server answers 502, as a dead site would.
-    with SampleServer() as server:
-        result = crawl(
-            server, tmp_path, "--source", "finews", "--source", "sxgov", "--set", "RETRY_TIMES=0"
-        )
+    result = crawl(
+        sample_server, tmp_path, "--source", "finews", "--source", "sxgov", "--set", "RETRY_TIMES=0"
+    )
     assert result.returncode == EXIT_PARTIAL != EXIT_OK
     line = result.stdout.strip().splitlines()[-1]
     assert line.startswith("crawl finews+sxgov: partial [sxgov: empty (no start point answered:")
@@ -216,16 +176,16 @@ def test_a_partial_run_exits_5_and_names_its_sources():
 def test_the_quick_clean_reads_an_article_and_refuses_a_listing():
     article = next(e for e in MANIFEST if "trs" in e["cases"])
     body = (SAMPLES / article["file"]).read_bytes()
-    found = check_sample(Sample(article["url"], {"Content-Type": "text/html"}, body), ["html"])
+    found = check_sample(Sample(article["url"], "text/html", body), ["html"])
     assert found.ok and found.kind == "html"
     listing = next(e for e in MANIFEST if e["kind"] == "listing" and "district" in e["url"])
     body = (SAMPLES / listing["file"]).read_bytes()
-    found = check_sample(Sample(listing["url"], {"Content-Type": "text/html"}, body), ["html"])
+    found = check_sample(Sample(listing["url"], "text/html", body), ["html"])
     assert not found.ok and found.error == "not-an-article"
     report = next(e for e in MANIFEST if "work-report" in e["cases"])
     body = (SAMPLES / report["file"]).read_bytes()
-    headers = {"Content-Type": "text/plain; charset=UTF-8"}
-    assert check_sample(Sample(report["url"], headers, body), ["html"]).missing() == [
+    plain = "text/plain; charset=UTF-8"
+    assert check_sample(Sample(report["url"], plain, body), ["html"]).missing() == [
         "date",
         "kind text",
     ]

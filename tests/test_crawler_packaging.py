@@ -12,20 +12,18 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
 from crawler.lock import CrawlLock
 from crawler.summary import EXIT_LOCKED, EXIT_USAGE
-from crawler.testing.sampleserver import SampleServer
+from tests.helpers import REPO, responses
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SXCORPUS = BIN / "sxcorpus"
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 
 
 def run(command: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    kwargs.setdefault("cwd", ROOT)
+    kwargs.setdefault("cwd", REPO)
     return subprocess.run(command, capture_output=True, text=True, timeout=120, **kwargs)
 
 
@@ -47,8 +45,8 @@ def test_the_version_is_read_from_the_installed_metadata_not_written_twice():
     import sxcorpus
 
     assert sxcorpus.__version__ == version("sxcorpus") == VERSION
-    sources = [*ROOT.glob("crawler/**/*.py"), *ROOT.glob("sxcorpus/*.py")]
-    sources += [*ROOT.glob("cleaning/batch/*.py")]
+    sources = [*REPO.glob("crawler/**/*.py"), *REPO.glob("sxcorpus/*.py")]
+    sources += [*REPO.glob("cleaning/batch/*.py")]
     for path in sources:
         assert f'"{VERSION}"' not in path.read_text(encoding="utf-8"), path
 
@@ -56,7 +54,7 @@ def test_the_version_is_read_from_the_installed_metadata_not_written_twice():
 @pytest.mark.slow
 def test_sxcorpus_runs_the_stages_subcommands_with_their_output_and_status():
     help_text = run([str(SXCORPUS), "--help"]).stdout
-    for command in ("crawl", "sources", "process", "reprocess", "summary"):
+    for command in ("crawl", "sources", "check-source", "process", "reprocess", "summary"):
         assert re.search(rf"^  {command}\s", help_text, re.MULTILINE), command
     assert (
         run([str(SXCORPUS), "sources"]).stdout
@@ -72,27 +70,19 @@ def test_sxcorpus_runs_the_stages_subcommands_with_their_output_and_status():
 
 
 @pytest.mark.slow
-def test_scrapy_crawl_source_works_from_the_project_root(tmp_path):
-    with SampleServer() as server:
-        result = run(
-            [
-                *(sys.executable, "-m", "scrapy", "crawl", "source", "-a", "source=cedistrict"),
-                *("-s", "SXCRAWL_MIRROR_ENABLED=true", "-s", f"SXCRAWL_MIRROR={server.url}"),
-                *("-s", f"SXCRAWL_RAW_DIR={tmp_path / 'raw'}"),
-                *("-s", f"SXCRAWL_STATE_FILE={tmp_path / 'state' / 'archived.sqlite3'}"),
-                *("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false"),
-            ]
-        )
+def test_scrapy_crawl_source_works_from_the_project_root(tmp_path, sample_server):
+    result = run(
+        [
+            *(sys.executable, "-m", "scrapy", "crawl", "source", "-a", "source=cedistrict"),
+            *("-s", "SXCRAWL_MIRROR_ENABLED=true", "-s", f"SXCRAWL_MIRROR={sample_server.url}"),
+            *("-s", f"SXCRAWL_RAW_DIR={tmp_path / 'raw'}"),
+            *("-s", f"SXCRAWL_STATE_FILE={tmp_path / 'state' / 'archived.sqlite3'}"),
+            *("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false"),
+        ]
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Spider closed (finished)" in result.stderr
-    urls = set()
-    for path in (tmp_path / "raw" / "cedistrict").glob("*.warc.gz"):
-        with path.open("rb") as fh:
-            urls |= {
-                r.rec_headers.get_header("WARC-Target-URI")
-                for r in ArchiveIterator(fh)
-                if r.rec_type == "response"
-            }
+    urls = set(responses(tmp_path, "cedistrict"))
     assert len(urls) == 3 and all(u.startswith("http://district.ce.cn/") for u in urls)
 
 
@@ -104,7 +94,7 @@ def test_scrapy_crawl_with_an_unknown_source_names_the_configured_ones():
 
 def cron_lines() -> list[str]:
     """The crontab lines the README and docs/crawling.md give."""
-    docs = [(ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/crawling.md")]
+    docs = [(REPO / name).read_text(encoding="utf-8") for name in ("README.md", "docs/crawling.md")]
     blocks = [block for doc in docs for block in re.findall(r"```cron\n(.*?)```", doc, re.DOTALL)]
     lines = [line for block in blocks for line in block.splitlines() if line.strip()]
     assert lines

@@ -5,15 +5,12 @@ from __future__ import annotations
 import html
 import json
 import tomllib
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "samples"
-MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
-ARTICLES = [e for e in MANIFEST if e["kind"] == "article"]
+from tests.helpers import ARTICLES, MANIFEST, SAMPLES
+
 CODECS = {
     "utf-8": "utf-8",
     "gbk": "gb18030",

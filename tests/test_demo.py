@@ -16,25 +16,20 @@ import importlib.util
 import json
 import subprocess
 import sys
-import unicodedata
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import duckdb
 import pyarrow.dataset as pads
 import pytest
-from rapidfuzz.distance import Levenshtein
 
 from crawler.testing.sampleserver import mirrored_sources
+from tests.helpers import REPO, SEEDS, cer, crawlable_articles
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "data" / "samples"
 #: The hand-checked gold; the mirror's data/samples/seeds/ holds identical copies
 #: (test_crawler_samples checks them), used where ../shared is not checked out.
 SHARED_GOLD = REPO.parent / "shared" / "gold"
-GOLD = SHARED_GOLD if SHARED_GOLD.is_dir() else SAMPLES / "seeds"
+GOLD = SHARED_GOLD if SHARED_GOLD.is_dir() else SEEDS
 
 #: The issue's bound on a seed body's character error rate against its gold.
 MAX_BODY_CER = 0.002
@@ -52,24 +47,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return data, result.stdout
-
-
-def _crawlable_articles() -> dict[str, dict[str, object]]:
-    """Manifest entries of the article pages a polite crawl reaches (robots.txt allows)."""
-    robots: dict[str, RobotFileParser] = {}
-    articles = {}
-    for entry in json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8")):
-        if entry["kind"] != "article":
-            continue
-        host = urlsplit(entry["url"]).hostname
-        if host not in robots:
-            parser = RobotFileParser()
-            path = SAMPLES / "sites" / host / "robots.txt"
-            parser.parse(path.read_text().splitlines() if path.exists() else [])
-            robots[host] = parser
-        if robots[host].can_fetch("*", entry["url"]):
-            articles[entry["url"]] = entry
-    return articles
 
 
 def _records(data: Path) -> list[dict[str, object]]:
@@ -93,7 +70,7 @@ def test_demo_prints_the_summary_and_a_query_and_stops_the_server(demo: tuple[Pa
 @pytest.mark.slow
 def test_each_sample_article_appears_exactly_once(demo: tuple[Path, str]) -> None:
     data, _ = demo
-    expected = _crawlable_articles()
+    expected = crawlable_articles()
     urls = [r["url"] for r in _records(data)]
     assert sorted(urls) == sorted(expected)
     assert len(set(urls)) == len(urls)
@@ -113,10 +90,11 @@ def test_the_dataset_loads_with_duckdb(demo: tuple[Path, str]) -> None:
         .fetchall()
     )
     assert [r[0] for r in rows] == mirrored_sources()
-    assert sum(r[1] for r in rows) == len(_crawlable_articles())
+    assert sum(r[1] for r in rows) == len(crawlable_articles())
     assert all(r[1] == r[2] for r in rows)
 
 
+@pytest.mark.slow
 def test_records_carry_their_syndication_group(demo: tuple[Path, str]) -> None:
     data, _ = demo
     rows = _records(data)
@@ -127,14 +105,9 @@ def test_records_carry_their_syndication_group(demo: tuple[Path, str]) -> None:
         assert row["dup_count"] == sizes[row["dup_group"]] >= 1
 
 
-def _fold(text: str | None) -> str:
-    """The gold's comparison form: NFKC, every run of white space one space."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
-
-
 def _seed_pages() -> list[tuple[str, str]]:
     return sorted(
-        (entry["seed"], url) for url, entry in _crawlable_articles().items() if entry.get("seed")
+        (entry["seed"], url) for url, entry in crawlable_articles().items() if entry.get("seed")
     )
 
 
@@ -163,9 +136,8 @@ def test_seed_rows_match_their_gold(demo: tuple[Path, str], seed: str, url: str)
     assert row["source"] == gold["source"]
     assert row["tags"] == gold["tags"]
     assert [{"name": s["name"], "code": s["code"]} for s in row["stocks"]] == gold["stocks"]
-    body, expected = _fold(row["body"]), _fold(gold["body"])
-    cer = Levenshtein.distance(body, expected) / max(1, len(expected))
-    assert cer <= MAX_BODY_CER, f"{seed}: body CER {cer:.4f}"
+    body_cer = cer(row["body"], gold["body"])
+    assert body_cer <= MAX_BODY_CER, f"{seed}: body CER {body_cer:.4f}"
 
 
 def test_the_demo_has_a_data_directory_of_its_own() -> None:

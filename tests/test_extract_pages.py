@@ -12,29 +12,20 @@ pages.
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
 import pytest
 import trafilatura
-from rapidfuzz.distance import Levenshtein
 
 from cleaning.page.clean import clean_page
 from cleaning.page.sites import rules_for
+from tests.helpers import cer, fold
 
 PAGES = Path(__file__).resolve().parent / "pages"
 EVALDATA = json.loads((PAGES / "evaldata.json").read_text(encoding="utf-8"))
 
 #: Body CER allowed per page (an image caption or a stray label at most).
 MAX_PAGE_CER = 0.05
-
-
-def fold(text: str | None) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
-
-
-def cer(got: str | None, want: str) -> float:
-    return Levenshtein.distance(fold(got), fold(want)) / max(1, len(fold(want)))
 
 
 @pytest.mark.parametrize("name", sorted(EVALDATA))

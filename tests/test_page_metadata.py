@@ -19,8 +19,9 @@ import pytest
 
 from cleaning import clean_page
 from cleaning.page import metadata, title
-from cleaning.page.metadata import CHINA, DateEvidence, Stamp, choose_published
+from cleaning.page.metadata import DateEvidence, Stamp, choose_published
 from cleaning.page.stages import collecting
+from cleaning.record import CHINA_TZ as CHINA
 from cleaning.record import RECORD_SCHEMA
 
 PARAGRAPHS = (

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 
 from cleaning.page.clean import clean_page
 from cleaning.record import RECORD_SCHEMA
-from tests.test_page_samples import ARTICLES, served
+from tests.helpers import ARTICLES, served
 
 
 def test_sample_records_round_trip_through_parquet(tmp_path) -> None:

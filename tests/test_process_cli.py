@@ -19,7 +19,7 @@ from cleaning.batch.workers import FileResult
 from cleaning.errors import DROP_REASONS, CleaningError
 from cleaning.page.config import DEFAULT_SITES_DIR, CleanerConfig
 from cleaning.record import CHINA_TZ as CHINA
-from tests.test_process_runs import sample_articles
+from tests.helpers import sample_articles
 
 
 class Terminal(io.StringIO):

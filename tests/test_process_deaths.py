@@ -19,11 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaning.batch.rawio import write_warc
 from cleaning.batch.read import errors_table, records_dataset
 from cleaning.batch.run import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
-from cleaning.record import RawDocument
-from tests.test_process_runs import sample_articles
+from tests.helpers import sample_copies, write_warcs
 
 pytestmark = [
     pytest.mark.slow,
@@ -37,19 +35,8 @@ KILLS = 5
 
 def build(raw: Path, documents: int, per_file: int) -> set[tuple[str, int]]:
     """WARC files of the sample articles under distinct URLs; every (file, offset) written."""
-    articles = sample_articles()
-    docs = [
-        RawDocument(a.body, f"{a.url}?copy={n}", a.headers)
-        for n in range(documents // len(articles) + 1)
-        for a in articles
-    ][:documents]
-    raw.mkdir(parents=True, exist_ok=True)
-    written = set()
-    for start in range(0, len(docs), per_file):
-        path = raw / f"part-{start:06d}.warc.gz"
-        offsets = write_warc(path, docs[start : start + per_file])
-        written.update((f"raw/{path.name}", offset) for offset in offsets)
-    return written
+    written = write_warcs(raw, sample_copies(documents), per_file, "part")
+    return {(f"raw/{path.name}", offset) for path, offsets in written.items() for offset in offsets}
 
 
 def children(pid: int) -> list[int]:

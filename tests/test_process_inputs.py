@@ -26,7 +26,7 @@ from cleaning.batch.read import errors_table, records_dataset
 from cleaning.batch.run import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 from cleaning.errors import NO_TEXT, CleaningError
 from cleaning.record import RawDocument
-from tests.test_process_runs import sample_articles
+from tests.helpers import sample_articles
 
 # prctl(2): drop a capability from the bounding set, so that root keeps it
 # neither now nor after exec (linux/prctl.h, linux/capability.h).

@@ -9,14 +9,12 @@ part of cleaning, and these tests are about the batch around it.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import duckdb
@@ -25,60 +23,17 @@ import pytest
 
 from cleaning.batch.lock import locked
 from cleaning.batch.rawio import write_warc
-from cleaning.batch.read import current_version, errors_table, records_dataset
+from cleaning.batch.read import current_version, errors_table
 from cleaning.batch.run import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
 from cleaning.record import RawDocument
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "data" / "samples"
-# Sample pages also saved as plain .html files, and a plain-text work report.
-SAVED_PAGES = 2
-CLEAN_SEED = "004_e6f5a85ba3fff0de.txt"
-
-
-def sample_articles() -> list[RawDocument]:
-    """The sample articles not built on a seed, with the Content-Type their server sends."""
-    documents = []
-    for entry in json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8")):
-        if entry["kind"] != "article" or entry.get("seed"):
-            continue
-        host, _, path = entry["url"].removeprefix("http://").partition("/")
-        mirror = tomllib.loads((SAMPLES / "mirror" / f"{host}.toml").read_text(encoding="utf-8"))
-        served = mirror.get("paths", {}).get("/" + path, {})
-        content_type = served.get("content_type", mirror["defaults"]["content_type"])
-        body = (SAMPLES / entry["file"]).read_bytes()
-        documents.append(RawDocument(body, entry["url"], {"Content-Type": content_type}))
-    return documents
-
-
-def build_archive(raw: Path, copies: int = 1, per_file: int = 16) -> int:
-    """WARC files of the sample articles (``copies`` times, distinct URLs), saved pages."""
-    articles = sample_articles()
-    documents = [
-        RawDocument(a.body, a.url if n == 0 else f"{a.url}?copy={n}", a.headers)
-        for n in range(copies)
-        for a in articles
-    ]
-    (raw / "samples").mkdir(parents=True, exist_ok=True)
-    for start in range(0, len(documents), per_file):
-        write_warc(
-            raw / "samples" / f"samples-{start:06d}.warc.gz", documents[start : start + per_file]
-        )
-    (raw / "saved").mkdir(exist_ok=True)
-    for n, article in enumerate(articles[:SAVED_PAGES]):
-        (raw / "saved" / f"page-{n}.html").write_bytes(article.body)
-    (raw / "saved" / "report.txt").write_bytes((SAMPLES / "seeds" / CLEAN_SEED).read_bytes())
-    return len(documents) + SAVED_PAGES + 1
-
-
-def cli(data: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cleaning", *args, "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=data,
-    )
+from tests.helpers import (
+    SAVED_PAGES,
+    build_archive,
+    cleaning_cli,
+    sample_articles,
+    snapshot,
+    tree,
+)
 
 
 def start(data: Path, *args: str) -> subprocess.Popen[str]:
@@ -88,25 +43,6 @@ def start(data: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.DEVNULL,
         cwd=data,
     )
-
-
-def snapshot(root: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """The published records and errors, in a stable order."""
-    records = records_dataset(root).to_table().to_pylist()
-    errors = errors_table(root).to_pylist()
-    return (
-        sorted(records, key=lambda r: r["doc_id"]),
-        sorted(errors, key=lambda e: (e["raw_file"], e["raw_offset"] or 0)),
-    )
-
-
-def tree(root: Path) -> dict[str, tuple[int, int]]:
-    """Every file under the dataset with its size and modification time."""
-    return {
-        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
-        for p in root.rglob("*")
-        if p.is_file() and p.name != ".lock"
-    }
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +64,7 @@ def test_process_cleans_every_document_once_and_a_second_run_does_nothing(
     archive: Path, tmp_path: Path
 ) -> None:
     data = fresh(archive, tmp_path)
-    first = cli(data, "process", "--workers", "2")
+    first = cleaning_cli(data, "process", "--workers", "2")
     assert first.returncode in (EXIT_OK, EXIT_PARTIAL), first.stderr
     assert "documents read" in first.stdout
     records, errors = snapshot(data / "clean")
@@ -138,12 +74,13 @@ def test_process_cleans_every_document_once_and_a_second_run_does_nothing(
     assert all(r["raw_file"].startswith("raw/") for r in records)
     assert all(r["cleaner_version"] for r in records)
     before = tree(data / "clean")
-    second = cli(data, "process")
+    second = cleaning_cli(data, "process")
     assert second.returncode == EXIT_OK, second.stderr
     assert "nothing to do" in second.stdout
     assert tree(data / "clean") == before
 
 
+@pytest.mark.slow
 def test_new_raw_is_cleaned_incrementally_and_reprocess_gives_the_same_records(
     tmp_path: Path,
 ) -> None:
@@ -154,14 +91,14 @@ def test_new_raw_is_cleaned_incrementally_and_reprocess_gives_the_same_records(
     parked.mkdir()
     for path in later:
         path.rename(parked / path.name)
-    assert cli(data, "process").returncode in (EXIT_OK, EXIT_PARTIAL)
+    assert cleaning_cli(data, "process").returncode in (EXIT_OK, EXIT_PARTIAL)
     for path in later:
         (parked / path.name).rename(data / "raw" / "samples" / path.name)
-    incremental = cli(data, "process")
+    incremental = cleaning_cli(data, "process")
     assert incremental.returncode in (EXIT_OK, EXIT_PARTIAL), incremental.stderr
     assert f"cleaned {len(later)} raw files" in incremental.stdout
     processed = snapshot(data / "clean")
-    rebuilt = cli(data, "reprocess", "--workers", "2")
+    rebuilt = cleaning_cli(data, "reprocess", "--workers", "2")
     assert rebuilt.returncode in (EXIT_OK, EXIT_PARTIAL), rebuilt.stderr
     assert snapshot(data / "clean") == processed
 
@@ -188,7 +125,7 @@ def test_damaged_archive_gives_partial_with_every_failure_in_the_errors_table(
     middle = (offsets[1] + offsets[2]) // 2
     damaged[middle : middle + 64] = b"\xff" * 64
     (raw / "mixed.warc.gz").write_bytes(bytes(damaged))
-    result = cli(data, "process")
+    result = cleaning_cli(data, "process")
     assert result.returncode == EXIT_PARTIAL, result.stdout + result.stderr
     assert "exit status 3" in result.stdout
     records, errors = snapshot(data / "clean")
@@ -209,7 +146,7 @@ def test_nothing_cleanable_is_a_failure(tmp_path: Path) -> None:
     (data / "raw").mkdir(parents=True)
     empty = [RawDocument(b"", f"http://news.example.test/{n}.html") for n in range(3)]
     write_warc(data / "raw" / "empty.warc.gz", empty)
-    result = cli(data, "process")
+    result = cleaning_cli(data, "process")
     assert result.returncode == EXIT_FAILED
     assert len(errors_table(data / "clean")) == 3
 
@@ -217,7 +154,7 @@ def test_nothing_cleanable_is_a_failure(tmp_path: Path) -> None:
 def test_a_second_run_waits_its_turn(archive: Path, tmp_path: Path) -> None:
     data = fresh(archive, tmp_path)
     with locked(data / "clean"):
-        result = cli(data, "process")
+        result = cleaning_cli(data, "process")
     assert result.returncode == EXIT_LOCKED
     assert "another run" in result.stderr
     assert current_version(data / "clean") is None
@@ -239,10 +176,11 @@ def test_help_explains_the_commands_and_exit_status() -> None:
     assert "--raw" in result.stdout
 
 
+@pytest.mark.slow
 def test_summary_and_duckdb_read_the_published_dataset(archive: Path, tmp_path: Path) -> None:
     data = fresh(archive, tmp_path)
-    cli(data, "process")
-    summary = cli(data, "summary")
+    cleaning_cli(data, "process")
+    summary = cleaning_cli(data, "summary")
     assert summary.returncode == EXIT_OK
     assert "finews" in summary.stdout
     assert "total" in summary.stdout
@@ -271,12 +209,13 @@ def _staged_version(root: Path) -> bool:
     return staging.is_dir() and any((run / "version").is_dir() for run in staging.iterdir())
 
 
+@pytest.mark.slow
 def test_sigkill_before_the_swap_leaves_the_dataset_as_it_was(
     big_archive: Path, tmp_path: Path
 ) -> None:
     data = fresh(big_archive, tmp_path)
     root = data / "clean"
-    assert cli(data, "process").returncode in (EXIT_OK, EXIT_PARTIAL)
+    assert cleaning_cli(data, "process").returncode in (EXIT_OK, EXIT_PARTIAL)
     before_version = current_version(root)
     before = snapshot(root)
     caught = False
@@ -295,20 +234,21 @@ def test_sigkill_before_the_swap_leaves_the_dataset_as_it_was(
     assert caught, "never caught reprocess between building and swapping"
     assert current_version(root) == before_version
     assert snapshot(root) == before
-    rerun = cli(data, "reprocess")
+    rerun = cleaning_cli(data, "reprocess")
     assert rerun.returncode in (EXIT_OK, EXIT_PARTIAL), rerun.stderr
     assert current_version(root) != before_version
     assert snapshot(root) == before
     assert not (root / "staging").exists()
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_never_breaks_the_dataset(
     big_archive: Path, tmp_path: Path
 ) -> None:
     data = fresh(big_archive, tmp_path)
     root = data / "clean"
     started = time.monotonic()
-    assert cli(data, "reprocess").returncode in (EXIT_OK, EXIT_PARTIAL)
+    assert cleaning_cli(data, "reprocess").returncode in (EXIT_OK, EXIT_PARTIAL)
     duration = time.monotonic() - started
     expected = snapshot(root)
     delays = random.Random(2024)
@@ -320,11 +260,12 @@ def test_sigkill_at_random_points_never_breaks_the_dataset(
         assert snapshot(root) == expected
         for part in (root / "current" / "records").rglob("*.parquet"):
             pq.read_metadata(part)
-    final = cli(data, "reprocess")
+    final = cleaning_cli(data, "reprocess")
     assert final.returncode in (EXIT_OK, EXIT_PARTIAL), final.stderr
     assert snapshot(root) == expected
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_at_once_and_leaves_the_dataset_as_it_was(
     big_archive: Path, tmp_path: Path
 ) -> None:
@@ -347,12 +288,12 @@ def test_ctrl_c_stops_at_once_and_leaves_the_dataset_as_it_was(
     assert run.returncode == 130
     assert "interrupted: the dataset is unchanged" in err
     assert current_version(data / "clean") is None
-    rerun = cli(data, "process")
+    rerun = cleaning_cli(data, "process")
     assert rerun.returncode in (EXIT_OK, EXIT_PARTIAL), rerun.stderr
 
 
 def test_a_missing_raw_archive_is_a_failure_with_a_clear_message(tmp_path: Path) -> None:
-    result = cli(tmp_path, "process", "--raw", str(tmp_path / "no-such-dir"))
+    result = cleaning_cli(tmp_path, "process", "--raw", str(tmp_path / "no-such-dir"))
     assert result.returncode == EXIT_FAILED
     assert "no raw archive at" in result.stderr
     assert "Traceback" not in result.stderr

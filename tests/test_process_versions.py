@@ -21,7 +21,7 @@ from cleaning.batch.rawio import write_warc
 from cleaning.batch.read import current_version, kept_versions, read_manifest
 from cleaning.batch.run import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 from cleaning.record import RawDocument
-from tests.test_process_runs import build_archive, cli, sample_articles, snapshot, tree
+from tests.helpers import build_archive, cleaning_cli, sample_articles, snapshot, tree
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ def test_a_reader_of_the_previous_version_reads_it_to_the_end_during_reprocess(
     data = tmp_path / "data"
     build_archive(data / "raw")
     root = data / "clean"
-    assert cli(data, "process").returncode in DONE
+    assert cleaning_cli(data, "process").returncode in DONE
     expected = snapshot(root)[0]
     # A reader that resolved `current` once, and reads one small batch at a time.
     version = current_version(root)
@@ -42,7 +42,7 @@ def test_a_reader_of_the_previous_version_reads_it_to_the_end_during_reprocess(
     reader = pads.dataset(version / "records").to_batches(batch_size=4)
     rows = next(reader).to_pylist()
     for _ in range(2):  # two more versions published while it reads
-        assert cli(data, "reprocess").returncode in DONE
+        assert cleaning_cli(data, "reprocess").returncode in DONE
     assert current_version(root) != version
     for batch in reader:
         rows += batch.to_pylist()
@@ -54,26 +54,26 @@ def test_rollback_restores_the_previous_version_and_can_be_undone(tmp_path: Path
     data = tmp_path / "data"
     build_archive(data / "raw")
     root = data / "clean"
-    assert cli(data, "rollback").returncode == EXIT_FAILED  # nothing to roll back yet
-    assert cli(data, "process").returncode in DONE
+    assert cleaning_cli(data, "rollback").returncode == EXIT_FAILED  # nothing to roll back yet
+    assert cleaning_cli(data, "process").returncode in DONE
     first, first_rows = current_version(root), snapshot(root)
     extra = data / "raw" / "extra.warc.gz"
     write_warc(extra, [RawDocument(a.body, a.url + "?again", a.headers) for a in sample_articles()])
-    assert cli(data, "process").returncode in DONE
+    assert cleaning_cli(data, "process").returncode in DONE
     second, second_rows = current_version(root), snapshot(root)
     assert second_rows != first_rows
     assert read_manifest(second)["parent"] == first.name
-    back = cli(data, "rollback")
+    back = cleaning_cli(data, "rollback")
     assert back.returncode == EXIT_OK, back.stderr
     assert current_version(root) == first
     assert snapshot(root) == first_rows
-    listing = cli(data, "versions").stdout.splitlines()
+    listing = cleaning_cli(data, "versions").stdout.splitlines()
     assert any(line.startswith("*") and first.name in line for line in listing)
     assert any(second.name in line and not line.startswith("*") for line in listing)
-    forward = cli(data, "rollback", "--to", second.name)
+    forward = cleaning_cli(data, "rollback", "--to", second.name)
     assert forward.returncode == EXIT_OK, forward.stderr
     assert snapshot(root) == second_rows
-    unknown = cli(data, "rollback", "--to", "19990101T000000-00000000")
+    unknown = cleaning_cli(data, "rollback", "--to", "19990101T000000-00000000")
     assert unknown.returncode == EXIT_FAILED
     assert "not kept" in unknown.stderr
 
@@ -81,9 +81,9 @@ def test_rollback_restores_the_previous_version_and_can_be_undone(tmp_path: Path
 def test_reprocess_with_a_missing_raw_path_fails_and_changes_nothing(tmp_path: Path) -> None:
     data = tmp_path / "data"
     build_archive(data / "raw")
-    assert cli(data, "process").returncode in DONE
+    assert cleaning_cli(data, "process").returncode in DONE
     before = tree(data / "clean")
-    result = cli(data, "reprocess", "--raw", "raw", "--raw", "raw-disk2")
+    result = cleaning_cli(data, "reprocess", "--raw", "raw", "--raw", "raw-disk2")
     assert result.returncode == EXIT_FAILED
     assert "raw-disk2" in result.stderr
     assert "Traceback" not in result.stderr
@@ -99,7 +99,7 @@ def test_only_the_last_k_versions_are_kept(tmp_path: Path) -> None:
             data / "raw" / f"{n}.warc.gz",
             [RawDocument(article.body, f"{article.url}?n={n}", article.headers)],
         )
-        assert cli(data, "process", "--keep-versions", "2").returncode in DONE
+        assert cleaning_cli(data, "process", "--keep-versions", "2").returncode in DONE
     kept = kept_versions(data / "clean")
     assert len(kept) == 2
     assert current_version(data / "clean") == kept[-1]
@@ -118,12 +118,12 @@ def test_each_article_once_when_the_site_mapping_changes(tmp_path: Path) -> None
     no_rules.mkdir()
     write_warc(data / "raw" / "first.warc.gz", _fetched(articles, 0))
     # A sites directory without the site's rules: the records land under the host.
-    assert cli(data, "process", "--sites", str(no_rules)).returncode in DONE
+    assert cleaning_cli(data, "process", "--sites", str(no_rules)).returncode in DONE
     hosts = {r["site"] for r in snapshot(data / "clean")[0]}
     assert hosts == {"finews.withounder.com"}
     # The same articles fetched again, cleaned with the right mapping.
     write_warc(data / "raw" / "again.warc.gz", _fetched(articles, 5))
-    assert cli(data, "process").returncode in DONE
+    assert cleaning_cli(data, "process").returncode in DONE
     records = snapshot(data / "clean")[0]
     assert len(records) == len(articles)
     assert len({r["doc_id"] for r in records}) == len(articles)
@@ -146,7 +146,7 @@ def test_a_sites_directory_that_does_not_exist_is_an_error(tmp_path: Path) -> No
     assert "SXCORPUS_SITES" in result.stderr
     assert "Traceback" not in result.stderr
     assert current_version(data / "clean") is None
-    flag = cli(data, "process", "--sites", str(tmp_path / "nor-this"))
+    flag = cleaning_cli(data, "process", "--sites", str(tmp_path / "nor-this"))
     assert flag.returncode == 2
     assert "nor-this" in flag.stderr
 
@@ -167,7 +167,7 @@ def test_runs_log_to_a_file_in_the_crawlers_format_and_old_logs_are_pruned(
     crawl = logs / "crawl-20200101T000000Z.log"
     for path in (old, recent, crawl):
         path.write_text("earlier run\n")
-    result = cli(data, "process", "--keep-logs", "30")
+    result = cleaning_cli(data, "process", "--keep-logs", "30")
     assert result.returncode in DONE
     assert not old.exists()
     assert recent.exists()

@@ -28,7 +28,7 @@ from cleaning.batch.rawio import write_warc
 from cleaning.batch.read import current_version
 from cleaning.batch.run import ProcessOptions, run
 from cleaning.record import RawDocument
-from tests.test_process_runs import sample_articles
+from tests.helpers import sample_articles
 
 REPO = Path(__file__).resolve().parents[1]
 

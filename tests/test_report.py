@@ -25,7 +25,7 @@ from cleaning.batch.read import current_version, errors_table
 from cleaning.batch.run import ProcessOptions, run
 from cleaning.record import RawDocument
 from tests.chromium import chromium
-from tests.test_process_runs import sample_articles
+from tests.helpers import sample_articles
 
 CHARTS = ("months", "sources", "lengths", "groups", "repairs", "errors")
 

@@ -9,14 +9,12 @@ one directory every worker sees at the same path.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-import tomllib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,15 +23,13 @@ import pyarrow as pa
 import pytest
 from distributed import Client, LocalCluster
 
-from cleaning.batch.rawio import write_warc
 from cleaning.batch.read import errors_table, records_dataset
 from cleaning.batch.run import EXIT_OK
 from cleaning.record import RawDocument
+from tests.helpers import sample_articles, sample_copies, write_warcs
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "data" / "samples"
 #: Copies of the sample articles (under distinct URLs) and articles per raw file:
 #: enough files that both workers are busy when one is killed.
 COPIES = 3
@@ -42,29 +38,14 @@ RUN_TIMEOUT = 50
 
 
 def sample_documents() -> list[RawDocument]:
-    """The sample articles not built on a seed, ``COPIES`` times, as their server sends them."""
-    documents = []
-    for entry in json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8")):
-        if entry["kind"] != "article" or entry.get("seed"):
-            continue
-        host, _, path = entry["url"].removeprefix("http://").partition("/")
-        mirror = tomllib.loads((SAMPLES / "mirror" / f"{host}.toml").read_text(encoding="utf-8"))
-        served = mirror.get("paths", {}).get("/" + path, {})
-        content_type = served.get("content_type", mirror["defaults"]["content_type"])
-        body = (SAMPLES / entry["file"]).read_bytes()
-        for n in range(COPIES):
-            url = entry["url"] if n == 0 else f"{entry['url']}?copy={n}"
-            documents.append(RawDocument(body, url, {"Content-Type": content_type}))
-    return documents
+    """The sample articles not built on a seed, ``COPIES`` times under distinct URLs."""
+    return sample_copies(COPIES * len(sample_articles()), first_as_is=True)
 
 
 @pytest.fixture(scope="module")
 def raw_archive(tmp_path_factory) -> Path:
     raw = tmp_path_factory.mktemp("archive") / "raw"
-    (raw / "samples").mkdir(parents=True)
-    documents = sample_documents()
-    for start in range(0, len(documents), PER_FILE):
-        write_warc(raw / "samples" / f"s-{start:05d}.warc.gz", documents[start : start + PER_FILE])
+    write_warcs(raw / "samples", sample_documents(), PER_FILE, "s")
     return raw
 
 

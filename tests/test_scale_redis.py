@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import itertools
-import json
 import os
 import signal
 import subprocess
@@ -22,17 +21,15 @@ from pathlib import Path
 
 import pytest
 import redis
-from warcio.archiveiterator import ArchiveIterator
 
 from crawler.frontierstate import host_name, writer_of
 from crawler.summary import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, exit_status, summarize
 from crawler.testing.redisserver import RedisServer
 from crawler.testing.sampleserver import LoggedRequest, SampleServer, mirrored_sources
+from tests.helpers import REPO, crawlable_articles, responses
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "samples"
 #: Seconds between two requests to one host, whoever sends them (small: a quick test).
 DELAY = 0.3
 #: Seconds a process's lease lasts: a killed one's work is taken over this long after.
@@ -60,34 +57,13 @@ def start_crawl(server: SampleServer, data: Path, url: str) -> subprocess.Popen[
     for setting in SETTINGS:
         command += ["--set", setting]
     return subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
 def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=CRAWL_TIMEOUT)
     return process.returncode, out, err
-
-
-def sample_articles() -> set[str]:
-    """Every article the crawl must archive: all but the robots-disallowed one."""
-    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
-    return {
-        e["url"]
-        for e in manifest
-        if e["kind"] == "article" and "robots-disallowed" not in e["cases"]
-    }
-
-
-def archived(data: Path) -> collections.Counter[str]:
-    """How often each URL is archived across every closed WARC file under ``data/raw``."""
-    counts: collections.Counter[str] = collections.Counter()
-    for path in sorted((data / "raw").glob("*/*.warc.gz")):
-        with path.open("rb") as fh:
-            for record in ArchiveIterator(fh):
-                if record.rec_type == "response":
-                    counts[record.rec_headers.get_header("WARC-Target-URI")] += 1
-    return counts
 
 
 def closest_gap(log: list[LoggedRequest]) -> dict[str, float]:
@@ -124,8 +100,8 @@ def test_two_processes_archive_every_article_exactly_once(shared_runs):
     pids, results, _ = runs[0]
     for code, out, err in results:
         assert code == EXIT_OK, out + err[-3000:]
-    counts = archived(data)
-    assert set(counts) == sample_articles()
+    counts = responses(data)
+    assert set(counts) == set(crawlable_articles())
     assert set(counts.values()) == {1}
     # Each process wrote its own files, named by host and pid.
     writers = {f"-{host_name()}-{pid}-" for pid in pids}
@@ -150,7 +126,7 @@ def test_second_run_fetches_the_listings_again_and_no_archived_article(shared_ru
     _, results, log = runs[1]
     for code, out, err in results:
         assert code == EXIT_OK, out + err[-3000:]
-    articles = sample_articles()
+    articles = set(crawlable_articles())
     fetched = collections.Counter(f"http://{e.host}{e.path}" for e in log)
     assert not articles & set(fetched)
     listings = {u for u in fetched if not u.endswith("/robots.txt")} - articles
@@ -158,7 +134,7 @@ def test_second_run_fetches_the_listings_again_and_no_archived_article(shared_ru
     # Every listing of the first run (pagination included) is fetched again, once.
     assert {u for u in first_run if u in listings} == listings
     assert listings and all(fetched[u] == 1 for u in listings), fetched
-    assert archived(data) == collections.Counter(dict.fromkeys(articles, 1))
+    assert responses(data) == collections.Counter(dict.fromkeys(articles, 1))
     # Nothing is left queued or leased once a run is over.
     client = redis.Redis.from_url(url)
     assert not client.keys("sxcorpus:*:queue") + client.keys("sxcorpus:*:leased:*")
@@ -187,8 +163,8 @@ def test_a_process_killed_mid_crawl_loses_nothing(redis_server, tmp_path):
         log = server.requests
     assert victim.returncode == -signal.SIGKILL
     assert code == EXIT_OK, out + err[-3000:]
-    counts = archived(data)
-    assert set(counts) == sample_articles()
+    counts = responses(data)
+    assert set(counts) == set(crawlable_articles())
     assert set(counts.values()) == {1}, {u: n for u, n in counts.items() if n > 1}
     assert not list((data / "raw").glob("*/*.open"))
     # The survivor took the dead one's requests over.
@@ -230,5 +206,5 @@ def test_redis_going_down_stops_the_crawl_with_a_failure_and_closed_files(tmp_pa
     log = next((data / "logs").glob("crawl-*.log")).read_text()
     assert "the shared frontier's Redis failed" in log
     # What was archived is in closed files, readable.
-    assert archived(data)
+    assert responses(data)
     assert not list((data / "raw").glob("*/*.open"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from cleaning.batch.rawio import write_warc
 from cleaning.batch.read import current_version
 from cleaning.batch.run import ProcessOptions, run
 from cleaning.record import RawDocument
-from tests.test_process_runs import SAMPLES, sample_articles
+from tests.helpers import MANIFEST, sample_articles
 
 # Each test runs the command line in a fresh interpreter (a few seconds each).
 pytestmark = pytest.mark.slow
@@ -26,10 +25,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     raw = data / "raw" / "samples"
     raw.mkdir(parents=True)
     articles = sample_articles()
-    encoding = {
-        e["url"]: e["encoding"]
-        for e in json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
-    }
+    encoding = {e["url"]: e["encoding"] for e in MANIFEST}
     # A GBK page (a farm's) and a Big5 one (a traditional repost) among them.
     chosen = [a for a in articles if encoding[a.url] == "gbk"][:1]
     chosen += [a for a in articles if encoding[a.url] == "big5"][:1]

@@ -21,7 +21,7 @@ from cleaning.batch.read import current_version, read_manifest
 from cleaning.batch.run import ProcessOptions, run
 from cleaning.batch.syndication import Document, group_documents
 from cleaning.record import RawDocument
-from tests.test_process_runs import sample_articles
+from tests.helpers import sample_articles
 
 #: The issue's targets on the labelled pairs.
 MIN_PRECISION = 0.95

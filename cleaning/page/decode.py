@@ -166,15 +166,22 @@ def normalise_codec(name: str | None) -> str | None:
     return CODEC_ALIASES.get(canonical, canonical)
 
 
-def header_charset(headers: Mapping[str, str] | None) -> str | None:
-    """The charset named by a ``Content-Type`` header, looked up case-insensitively."""
-    if not headers:
-        return None
-    for key, value in headers.items():
+def content_type(headers: Mapping[str, str] | None) -> str | None:
+    """The ``Content-Type`` header's value, its name looked up case-insensitively.
+
+    >>> content_type({"content-type": "text/html; charset=gbk"})
+    'text/html; charset=gbk'
+    """
+    for key, value in (headers or {}).items():
         if str(key).lower() == "content-type":
-            found = _HEADER_CHARSET.search(str(value))
-            return found.group(1) if found else None
+            return str(value)
     return None
+
+
+def header_charset(headers: Mapping[str, str] | None) -> str | None:
+    """The charset named by the ``Content-Type`` header, if any."""
+    found = _HEADER_CHARSET.search(content_type(headers) or "")
+    return found.group(1) if found else None
 
 
 def meta_charset(body: bytes) -> str | None:

@@ -46,7 +46,7 @@ from cleaning.page.vocab import (
     LIST_ITEM_TAGS,
     SKIP_TAGS,
 )
-from cleaning.text.normalize import fold_spaces
+from cleaning.text.normalize import without_spaces
 
 #: Punctuation of Chinese (and mixed) prose: a block with it reads as sentences.
 _PROSE_PUNCT = re.compile(r"[，。！？；、“”：,.!?;]")
@@ -207,6 +207,44 @@ class Linearised:
     items: list[etree._Element | None]
 
 
+#: Inline formatting and void elements whose class or id is never read:
+#: templates mark furniture on containers, links and spans, not on these.
+_PLAIN_TAGS = frozenset(
+    ("br", "img", "b", "strong", "em", "i", "u", "font", "wbr", "hr", "sup", "sub", "small")
+)
+
+#: Tags that mark an element furniture or a caption without a class or id.
+_MARKED_TAGS = FURNITURE_TAGS | CAPTION_TAGS
+
+# The roles a tag plays in ``linearise``, as bits of one number per tag.
+_SKIP, _BLOCK, _CONTAINER, _ITEM, _LINK, _PLAIN, _MARKED = (1 << bit for bit in range(7))
+
+
+def _tag_roles() -> dict[object, int]:
+    """Each known tag's roles in ``linearise``; a tag not in it has none (an
+    inline element whose class and id are read)."""
+    roles: dict[object, int] = {}
+    for bit, tags in (
+        (_SKIP, SKIP_TAGS),
+        (_BLOCK, BLOCK_TAGS),
+        (_CONTAINER, CONTAINER_TAGS),
+        (_ITEM, LIST_ITEM_TAGS - CONTAINER_TAGS),
+        (_LINK, {"a"}),
+        (_PLAIN, _PLAIN_TAGS),
+        (_MARKED, _MARKED_TAGS),
+    ):
+        for tag in tags:
+            roles[tag] = roles.get(tag, 0) | bit
+    # Comments, processing instructions and entities: lxml gives them a
+    # factory function as their tag; like a script, only their tail is text.
+    for factory in (etree.Comment, etree.ProcessingInstruction, etree.Entity):
+        roles[factory] = _SKIP
+    return roles
+
+
+_TAG_ROLES = _tag_roles()
+
+
 def linearise(root: etree._Element) -> Linearised:
     """Every run of text under ``root`` as blocks, in document order.
 
@@ -328,44 +366,6 @@ def linearise(root: etree._Element) -> Linearised:
     if furniture_spans:
         blocks = _mark_furniture(blocks, furniture_spans)
     return Linearised(blocks, owners, spans, items)
-
-
-#: Inline formatting and void elements whose class or id is never read:
-#: templates mark furniture on containers, links and spans, not on these.
-_PLAIN_TAGS = frozenset(
-    ("br", "img", "b", "strong", "em", "i", "u", "font", "wbr", "hr", "sup", "sub", "small")
-)
-
-#: Tags that mark an element furniture or a caption without a class or id.
-_MARKED_TAGS = FURNITURE_TAGS | CAPTION_TAGS
-
-# The roles a tag plays in ``linearise``, as bits of one number per tag.
-_SKIP, _BLOCK, _CONTAINER, _ITEM, _LINK, _PLAIN, _MARKED = (1 << bit for bit in range(7))
-
-
-def _tag_roles() -> dict[object, int]:
-    """Each known tag's roles in ``linearise``; a tag not in it has none (an
-    inline element whose class and id are read)."""
-    roles: dict[object, int] = {}
-    for bit, tags in (
-        (_SKIP, SKIP_TAGS),
-        (_BLOCK, BLOCK_TAGS),
-        (_CONTAINER, CONTAINER_TAGS),
-        (_ITEM, LIST_ITEM_TAGS - CONTAINER_TAGS),
-        (_LINK, {"a"}),
-        (_PLAIN, _PLAIN_TAGS),
-        (_MARKED, _MARKED_TAGS),
-    ):
-        for tag in tags:
-            roles[tag] = roles.get(tag, 0) | bit
-    # Comments, processing instructions and entities: lxml gives them a
-    # factory function as their tag; like a script, only their tail is text.
-    for factory in (etree.Comment, etree.ProcessingInstruction, etree.Entity):
-        roles[factory] = _SKIP
-    return roles
-
-
-_TAG_ROLES = _tag_roles()
 
 
 def _mark_furniture(blocks: list[Block], furniture_spans: list[tuple[int, int]]) -> list[Block]:
@@ -651,7 +651,7 @@ def article_span(
     """
     start, end = container_blocks(page, container)
     blocks = page.blocks
-    full = "|".join(_fold(t) for t in head_titles)
+    full = "|".join(without_spaces(t) for t in head_titles)
     node = container
     for _ in range(MERGE_LEVELS):
         parent = _parent_container(node)
@@ -670,6 +670,10 @@ def article_span(
     return start, end
 
 
+#: Shortest heading taken for the title's anchor (shorter is a section name).
+MIN_ANCHOR_CHARS = 4
+
+
 def _merge_verdict(block: Block, head_title: str) -> bool | None:
     """True: take the block in; False: pass over it; None: stop the merge.
 
@@ -680,7 +684,7 @@ def _merge_verdict(block: Block, head_title: str) -> bool | None:
         return False
     if block.heading:
         return None
-    folded = _fold(block.text)
+    folded = without_spaces(block.text)
     if len(folded) >= MIN_ANCHOR_CHARS and folded in head_title:
         return None
     if block.listed or block.link_share > MAX_PROSE_LINK_SHARE:
@@ -725,10 +729,6 @@ def collapse_repeats(blocks: Sequence[Block]) -> list[Block]:
             continue
         kept.append(block)
     return kept
-
-
-#: Shortest heading taken for the title's anchor (shorter is a section name).
-MIN_ANCHOR_CHARS = 4
 
 
 class PageBlocks(NamedTuple):
@@ -794,17 +794,13 @@ def page_blocks(
 
 def title_anchor(blocks: Sequence[Block], head_titles: Sequence[str | None]) -> int | None:
     """Index of the first heading whose text the page's ``<title>`` holds."""
-    full = "|".join(_fold(t) for t in head_titles)
+    full = "|".join(without_spaces(t) for t in head_titles)
     for block in blocks:
         if block.heading and not block.furniture:
-            text = _fold(block.text)
+            text = without_spaces(block.text)
             if len(text) >= MIN_ANCHOR_CHARS and text in full:
                 return block.index
     return None
-
-
-def _fold(text: str | None) -> str:
-    return fold_spaces(text or "").replace(" ", "")
 
 
 class ArticleBody(NamedTuple):

@@ -53,7 +53,7 @@ from cleaning.page.vocab import (
     REPORTER_ROLES,
     SECTION_HEADINGS,
 )
-from cleaning.text.normalize import fold_spaces as fold_spaces  # stages call furniture.fold_spaces
+from cleaning.text.normalize import fold_spaces
 from cleaning.text.pinyin import READING_RE as _READING
 
 #: Traditional forms of the characters that occur in the furniture and
@@ -490,6 +490,11 @@ def is_edge_junk(line: str) -> bool:
     )
 
 
+#: Longest line taken for a headline, kicker or byline above the first
+#: paragraph (the dev pages' titles and subtitles are 8-40 characters).
+HEADING_LIKE_CHARS = 40
+
+
 def is_heading_like(line: str) -> bool:
     """A short line with no sentence punctuation but a question mark at its
     end: a headline, kicker, date or byline (``谁来为无序拆房“埋单”？``).
@@ -497,10 +502,6 @@ def is_heading_like(line: str) -> bool:
     text = line.strip().rstrip("？?")
     return len(line) <= HEADING_LIKE_CHARS and not _CLAUSE_PUNCT.search(text)
 
-
-#: Longest line taken for a headline, kicker or byline above the first
-#: paragraph (the dev pages' titles and subtitles are 8-40 characters).
-HEADING_LIKE_CHARS = 40
 
 #: Longest deck (副题, a subtitle of clauses: ``X说，宏观政策应该相对稳定，
 #: 但是改革一定要加快``) cut above a byline: decks of the dev pages and of

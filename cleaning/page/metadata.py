@@ -30,7 +30,6 @@ from cleaning.record import CHINA_TZ
 from cleaning.text.normalize import fold_spaces
 
 #: China Standard Time, the zone of every date line of this corpus.
-CHINA = CHINA_TZ
 
 #: Years a news article of this corpus can carry: the web era to the near future.
 MIN_YEAR, MAX_YEAR = 1995, 2100
@@ -95,7 +94,7 @@ MIN_TITLE_CHARS = 4
 
 def china_time(moment: dt.datetime) -> dt.datetime:
     """A naive time as China time; an aware one unchanged."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
 
 
 #: How much of a time a page gave, finest first (``Record.published_precision``).
@@ -116,7 +115,7 @@ class Stamp:
     @property
     def day(self) -> dt.date:
         """The calendar day in China time."""
-        return self.moment.astimezone(CHINA).date()
+        return self.moment.astimezone(CHINA_TZ).date()
 
     @property
     def has_time(self) -> bool:
@@ -183,7 +182,7 @@ def _moment(found: re.Match[str]) -> dt.datetime | None:
         if offset > dt.timedelta(hours=14):
             return None
         return moment.replace(tzinfo=dt.timezone(sign * offset))
-    return moment.replace(tzinfo=CHINA)
+    return moment.replace(tzinfo=CHINA_TZ)
 
 
 def parse_iso(value: str) -> dt.datetime | None:
@@ -289,7 +288,7 @@ def url_date(url: str) -> Stamp | None:
     path = url.split("?", 1)[0].split("#", 1)[0]
     for found in _URL_DATE.finditer(path):
         try:
-            moment = dt.datetime(int(found["y"]), int(found["m"]), int(found["d"]), tzinfo=CHINA)
+            moment = dt.datetime(int(found["y"]), int(found["m"]), int(found["d"]), tzinfo=CHINA_TZ)
         except ValueError:
             continue
         if MIN_YEAR <= moment.year <= MAX_YEAR:
@@ -387,6 +386,10 @@ def choose_published(evidence: DateEvidence) -> Published:
 _VALUE_TRIM = "（）()【】[]<>《》 ,，.。;；|｜\u00a0\u3000"
 
 
+#: Two or more spaces: the gap between two fields of one info line.
+_GAP = re.compile(r"\s{2,}")
+
+
 def _field_value(line: str, view: str, start: int) -> str | None:
     """The field value starting at ``start`` of the view, cut from ``line`` as written."""
     rest = view[start:]
@@ -428,6 +431,15 @@ def source_of(line: str) -> str | None:
     return _field_value(line, view, found.end()) if found else None
 
 
+#: Where a byline's reporters filed from, after their names: ``发自北京``,
+#: ``北京报道`` (not part of a name).
+_BYLINE_PLACE = re.compile(r"\s*(?:发自\S{1,12}|\S{0,12}报道)$")
+
+
+#: A comma or full stop inside a name: the byline ran on into a sentence.
+_NAME_BREAK = re.compile(r"[，。,]")
+
+
 def author_of(line: str) -> str | None:
     """The author named on a short metadata line (``作者：张三``, ``本报记者 李四``).
 
@@ -448,9 +460,8 @@ def author_of(line: str) -> str | None:
     return None if value is None or _NAME_BREAK.search(value) else value
 
 
-#: Where a byline's reporters filed from, after their names: ``发自北京``,
-#: ``北京报道`` (not part of a name).
-_BYLINE_PLACE = re.compile(r"\s*(?:发自\S{1,12}|\S{0,12}报道)$")
+#: A source label at a line's start (``来源：``, ``文章来源:``).
+_SOURCE_LABEL = re.compile(r"^(?:文章|新闻)?来源\s*[:：]")
 
 
 def is_source_line(line: str) -> bool:
@@ -459,6 +470,16 @@ def is_source_line(line: str) -> bool:
     return bool(_ENCLOSED_SOURCE.match(view)) or (
         len(view) <= MAX_NAME_CHARS + 6 and _SOURCE_LABEL.match(view) is not None
     )
+
+
+#: A comma: what remains of a date line beside its date is a sentence if it has one.
+_COMMA = re.compile(r"[，,]")
+
+
+#: A label line: bylines, and the tag line blogs and portals end a post with.
+_LABEL_LINE = re.compile(
+    r"^\s*(?:作者|记者|编辑|责任编辑|通讯员|摄影|供稿|标签|关键词|tags?)\s*[:：]", re.IGNORECASE
+)
 
 
 def is_metadata_line(line: str) -> bool:
@@ -483,17 +504,6 @@ def is_metadata_line(line: str) -> bool:
         rest = (view[: found.start()] + " " + view[found.end() :]).strip()
         return len(rest) <= 60 and not _COMMA.search(rest)
     return bool(_LABEL_LINE.match(view))
-
-
-# The patterns of the field readers above, compiled once.
-_GAP = re.compile(r"\s{2,}")
-_NAME_BREAK = re.compile(r"[，。,]")
-_COMMA = re.compile(r"[，,]")
-_SOURCE_LABEL = re.compile(r"^(?:文章|新闻)?来源\s*[:：]")
-#: A label line: bylines, and the tag line blogs and portals end a post with.
-_LABEL_LINE = re.compile(
-    r"^\s*(?:作者|记者|编辑|责任编辑|通讯员|摄影|供稿|标签|关键词|tags?)\s*[:：]", re.IGNORECASE
-)
 
 
 def original_url_of(text: str, href: str | None) -> str | None:

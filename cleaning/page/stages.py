@@ -43,9 +43,10 @@ from typing import Any, NamedTuple
 from cleaning.errors import NotAnArticle
 from cleaning.page import documents, extract, furniture, metadata, stocklinks
 from cleaning.page import title as titles
-from cleaning.page.decode import Decoded, decode
+from cleaning.page.decode import Decoded, content_type, decode
 from cleaning.page.sites import SiteRules
 from cleaning.record import Stock
+from cleaning.text.normalize import fold_spaces, without_spaces
 from cleaning.text.repair import repair_text_explained
 
 #: Shortest body, in characters, that makes an article: below it the page is
@@ -118,13 +119,6 @@ class Page(NamedTuple):
         return self._replace(**changes)
 
 
-def content_type(headers: Mapping[str, str]) -> str | None:
-    for key, value in headers.items():
-        if str(key).lower() == "content-type":
-            return str(value)
-    return None
-
-
 def decode_stage(page: Page) -> Page:
     """Bytes to text (``charset.decode``)."""
     return page.replace(decoded=decode(page.raw, page.headers))
@@ -165,10 +159,6 @@ def _is_dated(line: str) -> bool:
     return metadata.date_line(line) is not None or furniture.is_english_date_line(line)
 
 
-def _fold(text: str | None) -> str:
-    return furniture.fold_spaces(text or "").replace(" ", "")
-
-
 def title_stage(page: Page) -> Page:
     """The title (``title.choose``): front matter, site rule, else the headline
     as printed; a text's first line. Reads the blocks; changes nothing."""
@@ -180,10 +170,10 @@ def title_stage(page: Page) -> Page:
         return page.replace(title=choice.text, title_index=choice.at, title_via=choice.via)
     matter = document.front_matter.get("title")
     if isinstance(matter, str) and matter.strip():
-        return page.replace(title=furniture.fold_spaces(matter), title_via="matter")
+        return page.replace(title=fold_spaces(matter), title_via="matter")
     if page.site is not None and document.root is not None:
         chosen = page.site.select("title", document.root)
-        text = furniture.fold_spaces(metadata.element_text(chosen[0])) if chosen else ""
+        text = fold_spaces(metadata.element_text(chosen[0])) if chosen else ""
         if text:
             return page.replace(
                 title=text, title_index=_find_block(page, text), title_via="site-rule"
@@ -197,9 +187,9 @@ def title_stage(page: Page) -> Page:
 
 
 def _find_block(page: Page, text: str) -> int | None:
-    target = _fold(text)
+    target = without_spaces(text)
     for block in page.blocks:
-        if _fold(block.text) == target:
+        if without_spaces(block.text) == target:
             return block.index
     return None
 
@@ -311,9 +301,7 @@ def _site_texts(page: Page) -> dict[str, list[str]]:
         return {}
     found: dict[str, list[str]] = {}
     for key in ("date", "source", "author", "category", "tags"):
-        texts = [
-            furniture.fold_spaces(metadata.element_text(e)) for e in page.site.select(key, root)
-        ]
+        texts = [fold_spaces(metadata.element_text(e)) for e in page.site.select(key, root)]
         if any(texts):
             found[key] = [t for t in texts if t]
     return found
@@ -385,10 +373,10 @@ def repair_stage(page: Page) -> Page:
     lines = _repair_lines([*page.body, *(str(names[i]) for i in present)], fired)
     repaired_names: list[str | None] = [None] * len(names)
     for offset, index in enumerate(present):
-        repaired_names[index] = furniture.fold_spaces(lines[len(page.body) + offset]) or None
+        repaired_names[index] = fold_spaces(lines[len(page.body) + offset]) or None
     paragraphs = []
     for line in lines[: len(page.body)]:
-        cleaned = furniture.fold_spaces(line)
+        cleaned = fold_spaces(line)
         if cleaned:
             paragraphs.append(cleaned)
     body = tuple(paragraphs)

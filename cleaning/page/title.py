@@ -39,6 +39,7 @@ from typing import NamedTuple
 from cleaning.page import furniture
 from cleaning.page.extract import Block
 from cleaning.page.metadata import HeadMeta, is_metadata_line, strip_site_suffix
+from cleaning.text.normalize import fold_spaces, without_spaces
 
 #: Longest headline, in characters: longer is a paragraph (headlines of the
 #: corpus rarely pass 40; the dev pages' longest is 37).
@@ -114,13 +115,13 @@ class Candidate(NamedTuple):
 
 def fold(text: str | None) -> str:
     """Text as compared: no spaces, NFKC, lower case."""
-    return unicodedata.normalize("NFKC", furniture.fold_spaces(text or "")).replace(" ", "").lower()
+    return unicodedata.normalize("NFKC", without_spaces(text)).lower()
 
 
 def clean(text: str) -> str:
     """A headline as printed, without private-use icon glyphs and decoration at its ends."""
     text = "".join(c for c in text if unicodedata.category(c) != "Co")
-    return furniture.fold_spaces(_EDGE_DECORATION.sub("", furniture.fold_spaces(text)))
+    return fold_spaces(_EDGE_DECORATION.sub("", fold_spaces(text)))
 
 
 def join_lines(first: str, second: str) -> str:
@@ -183,7 +184,7 @@ def candidates(
 
 def segments(title: str) -> list[str]:
     """The parts of a ``<title>`` between its separators."""
-    return [p for p in _SEGMENTS.split(furniture.fold_spaces(title)) if p.strip()]
+    return [p for p in _SEGMENTS.split(fold_spaces(title)) if p.strip()]
 
 
 def match(candidate: str, title: str) -> int:

@@ -37,4 +37,6 @@ def word_count(text: str) -> int:
     """The words of ``text``: jieba's tokens that hold a letter or a digit."""
     if not text:
         return 0
-    return sum(1 for token in tokens(text) if _COUNTED.search(token))
+    # ``isalnum`` settles the common token (a Chinese word, a number) in C;
+    # the pattern decides the rest (``2.5``, punctuation).
+    return sum(1 for token in tokens(text) if token.isalnum() or _COUNTED.search(token))

@@ -234,8 +234,8 @@ class SourceSpider(scrapy.Spider):
         )
         if len(self.health_samples) < HEALTH_SAMPLE:
             # The body as Scrapy decoded its Content-Encoding: what cleaning reads.
-            headers = {k: v for k, v in page.headers if k.lower() == "content-type"}
-            self.health_samples.append(Sample(response.url, headers, response.body))
+            sample = Sample(response.url, page.header("Content-Type"), response.body)
+            self.health_samples.append(sample)
         yield page
 
     def failed(self, failure: Failure) -> None:

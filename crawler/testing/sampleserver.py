@@ -126,6 +126,13 @@ def load_mirror(root: Path) -> dict[str, HostConfig]:
     return hosts
 
 
+def served_content_type(config: HostConfig, path: str, file: Path) -> str:
+    """The ``Content-Type`` ``config``'s host serves ``path`` (from ``file``) with:
+    the path's rule, else the file's suffix, else the host's default."""
+    rule = config.rules.get(path, PathRule())
+    return rule.content_type or _SUFFIX_TYPES.get(file.suffix, config.content_type)
+
+
 def mirrored_sources(root: Path = DEFAULT_ROOT, sites: Path | None = None) -> list[str]:
     """The configured sources (``sites/*.toml``) the mirror can serve: every start
     point (listing, feed, sitemap) on a mirrored host. The demo and the crawl
@@ -244,8 +251,7 @@ class _Handler(BaseHTTPRequestHandler):
         if file is None:
             headers.append(("Content-Type", "text/html"))
             return 404, headers, b"<html><body><h1>404 Not Found</h1></body></html>"
-        content_type = rule.content_type or _SUFFIX_TYPES.get(file.suffix, config.content_type)
-        headers.append(("Content-Type", content_type))
+        headers.append(("Content-Type", served_content_type(config, path, file)))
         headers += rule.headers
         return rule.status or 200, headers, file.read_bytes()
 
