@@ -125,14 +125,16 @@ REPAIRS: tuple[Repair, ...] = BYTE_REPAIRS + TEXT_REPAIRS
 MAX_ROUNDS = 3
 
 
-def _to_fixed_point(text: str, repairs: Sequence[Repair], fired: list[str]) -> str:
+def _to_fixed_point(text: str, repairs: Sequence[Repair], fired: list[str]) -> tuple[str, bool]:
+    """Run ``repairs`` in order until a pass changes nothing (at most
+    ``MAX_ROUNDS`` passes); the text, and whether it settled."""
     for _ in range(MAX_ROUNDS):
         before = text
         for repair in repairs:
             text = repair(text, fired)
         if text == before:
-            break
-    return text
+            return text, True
+    return text, False
 
 
 def repair_text_explained(text: str) -> Repaired:
@@ -144,10 +146,16 @@ def repair_text_explained(text: str) -> Repaired:
     fired: list[str] = []
     byte_repairs = [r for r in REPAIRS if r in BYTE_REPAIRS]
     text_repairs = [r for r in REPAIRS if r not in BYTE_REPAIRS]
+    settled: str | None = None  # a text the text repairs are known to leave as it is
     for _ in range(MAX_ROUNDS):
         before = text
-        text = _to_fixed_point(text, byte_repairs, fired)
-        text = _to_fixed_point(text, text_repairs, fired)
+        text, _ = _to_fixed_point(text, byte_repairs, fired)
+        if text == settled:
+            # The byte repairs found nothing new in what the text repairs
+            # settled on: another pass of those would change nothing either.
+            break
+        text, converged = _to_fixed_point(text, text_repairs, fired)
+        settled = text if converged else None
         if text == before:
             break
     return Repaired(text, tuple(dict.fromkeys(fired)))
