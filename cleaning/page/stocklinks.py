@@ -44,7 +44,10 @@ _WIDGETS = etree.XPath(
 
 
 #: Markers of the widgets in a page's source: a page without any has none.
-_MARKERS = ("data-code", "infokey", "quote_")
+#: The ``quote_`` placeholders are not among them: the portal writes one only
+#: beside a ``data-code`` widget, and alone it is an empty span, no text.
+#: Each marker is a scan of the whole source (0.6 ms a megabyte).
+_MARKERS = ("data-code", "infokey")
 
 
 def may_have_widgets(source: str) -> bool:
