@@ -23,52 +23,12 @@ from typing import Any
 import pyarrow.compute as pc
 
 from cleaning.batch.read import current_version, errors_table, records_dataset
+from cleaning.page.vocab import BLOCK_TAGS, SKIP_TAGS
 from cleaning.record import CHINA_TZ
 
 #: A ``doc_id``: 16 hex digits (``cleaning.page.clean.DOC_ID_HEX``).
 DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 
-#: Elements whose content starts a new line of the page's text.
-BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "td",
-        "th",
-        "tr",
-        "ul",
-    ]
-)
-
-#: Elements that hold no visible text.
-HIDDEN_TAGS = ("script", "style", "noscript", "template", "head")
 
 #: Record fields shown above the body, in this order (the rest are in the data
 #: dictionary; ``body`` comes after them).
@@ -190,13 +150,15 @@ def decode(payload: bytes, encoding: str | None) -> str:
 
 def page_text(page: str) -> list[str]:
     """The visible text of a page, one line per block (HTML), or its lines (plain text)."""
-    if not re.search(r"<(?:html|body|p|div|br)\b", page[:65536], re.IGNORECASE):
-        return [line.strip() for line in page.splitlines() if line.strip()]
     import lxml.html
     from lxml import etree
 
+    from cleaning.page.documents import looks_like_html
+
+    if not looks_like_html(page):
+        return [line.strip() for line in page.splitlines() if line.strip()]
     root = lxml.html.document_fromstring(page)
-    etree.strip_elements(root, *HIDDEN_TAGS, etree.Comment, with_tail=False)
+    etree.strip_elements(root, *SKIP_TAGS, etree.Comment, with_tail=False)
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in BLOCK_TAGS:
             element.tail = "\n" + (element.tail or "")

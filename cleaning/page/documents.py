@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from cleaning.errors import EmptyDocument
+from cleaning.page.vocab import HTML_ELEMENTS
 from cleaning.text.normalize import fold_spaces
 
 logger = logging.getLogger(__name__)
@@ -65,135 +66,6 @@ _HTML_TAG = re.compile(
 #: wrapper element (``<text id="URL" title="..." encoding="gb2312">``,
 #: ``<doc ...>``). Only at the very start, only an element no HTML knows.
 _WRAPPER_TAG = re.compile(r"\A\s*<(?P<name>[A-Za-z][\w:-]*)\b[^>]*>[ \t]*\r?\n?")
-
-#: Elements of HTML (and of the SVG/MathML a page may hold): a leading tag
-#: among these is markup, not a wrapper.
-_HTML_ELEMENTS = frozenset(
-    (
-        "a",
-        "abbr",
-        "address",
-        "area",
-        "article",
-        "aside",
-        "audio",
-        "b",
-        "base",
-        "bdi",
-        "bdo",
-        "big",
-        "blockquote",
-        "body",
-        "br",
-        "button",
-        "canvas",
-        "caption",
-        "center",
-        "cite",
-        "code",
-        "col",
-        "colgroup",
-        "data",
-        "datalist",
-        "dd",
-        "del",
-        "details",
-        "dfn",
-        "dialog",
-        "dir",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "embed",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "font",
-        "footer",
-        "form",
-        "frame",
-        "frameset",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "head",
-        "header",
-        "hr",
-        "html",
-        "i",
-        "iframe",
-        "img",
-        "input",
-        "ins",
-        "kbd",
-        "label",
-        "legend",
-        "li",
-        "link",
-        "main",
-        "map",
-        "mark",
-        "menu",
-        "meta",
-        "meter",
-        "nav",
-        "noscript",
-        "object",
-        "ol",
-        "optgroup",
-        "option",
-        "output",
-        "p",
-        "param",
-        "picture",
-        "pre",
-        "progress",
-        "q",
-        "rp",
-        "rt",
-        "ruby",
-        "s",
-        "samp",
-        "script",
-        "section",
-        "select",
-        "small",
-        "source",
-        "span",
-        "strike",
-        "strong",
-        "style",
-        "sub",
-        "summary",
-        "sup",
-        "svg",
-        "table",
-        "tbody",
-        "td",
-        "template",
-        "textarea",
-        "tfoot",
-        "th",
-        "thead",
-        "time",
-        "title",
-        "tr",
-        "track",
-        "tt",
-        "u",
-        "ul",
-        "var",
-        "video",
-        "wbr",
-        "marquee",
-        "nobr",
-        "noframes",
-    )
-)
 
 #: Structural tags in the first kilobytes that make a document HTML when
 #: nothing says so (no ``<html>``, ``<head>`` or ``<body>``): a page
@@ -289,7 +161,7 @@ def strip_leading_junk(text: str) -> str:
             logger.debug("documents: %d characters before the markup cut", start.start())
         return text[start.start() :]
     wrapper = _WRAPPER_TAG.match(text)
-    if wrapper is not None and wrapper.group("name").lower() not in _HTML_ELEMENTS:
+    if wrapper is not None and wrapper.group("name").lower() not in HTML_ELEMENTS:
         return text[wrapper.end() :]
     return text
 
