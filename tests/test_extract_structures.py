@@ -92,7 +92,7 @@ def test_trailing_disclaimer_share_bar_and_related_links_go() -> None:
         f'<li><a href="/n/{i}.html">集团第{i}季度经营分析会召开</a></li>' for i in range(6)
     )
     article = paragraphs(*PARAGRAPHS) + (
-        "<p>特别声明：以上内容（如有图片或视频亦包括在内）为自媒体平台用户上传并发布，"
+        "<p>声明：本文（含图片和视频）由入驻作者撰写并发布，观点仅代表作者本人，"
         "本平台仅提供信息存储服务。</p>"
         '<div class="bdsharebuttonbox"><a href="#">分享到微信</a><a href="#">微博</a></div>'
         f"<p>相关报道：</p><ul>{related}</ul>"

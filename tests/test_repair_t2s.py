@@ -44,7 +44,7 @@ def test_every_phrase_with_a_mapped_character_converts_as_opencc_does():
     [
         "乾隆帝在位期间，清朝国力达到鼎盛，史称康乾盛世。",
         "他决心扭转乾坤，带领企业走出困境。",
-        "乾隆帝本人是著名的书法家和诗人。",
+        "乾隆年间，这位著名的画家来到太原写生。",
     ],
 )
 def test_clean_simplified_text_with_a_traditional_form_is_unchanged(text):

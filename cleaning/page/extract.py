@@ -63,7 +63,7 @@ PROSE_MIN_CHARS = 40
 #: below it are labels such as ``来源：新华社`` or ``2022年2月22日``.
 PUNCT_MIN_CHARS = 12
 
-#: Shortest line of verse (``深夜看书须尽欢，``, five- and seven-character
+#: Shortest line of verse (``春风又绿江南岸，``, five- and seven-character
 #: lines with their punctuation) that counts as prose: a poem's lines are
 #: its article. Labels (``注释：``) are shorter or end otherwise.
 VERSE_MIN_CHARS = 5

@@ -305,7 +305,7 @@ _CLAUSE_PUNCT = re.compile(r"[，。！？；,;!?]")
 
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 
-#: A photo credit ending a line: ``新华社记者 李梦馨 摄``, ``（王明 摄）``,
+#: A photo credit ending a line: ``新华社记者 王晓明 摄``, ``（王明 摄）``,
 #: ``图为会议现场。张三 摄影``; the names follow a space, a bracket, a
 #: sentence end or a role, so that a sentence ending in ``拍摄`` is not one.
 _PHOTO_CREDIT = re.compile(
@@ -362,7 +362,7 @@ _FOLD = re.compile("^(?:" + "|".join(FOLD_LABELS) + r")\s*[>》›»∨﹀]?\s*$
 def is_caption_line(line: str) -> bool:
     """A photo caption: a short line ending in a photo credit, or led by a caption label.
 
-    >>> is_caption_line("5月19日，在圣多明各，阿比纳德尔在竞选总部发表演讲。 新华社记者 李梦馨 摄")
+    >>> is_caption_line("9月3日，工人在太原一处建设工地作业。 新华社记者 王晓明 摄")
     True
     >>> is_caption_line("（王明 摄）")
     True
@@ -380,7 +380,7 @@ def is_caption_line(line: str) -> bool:
 def is_credit_line(line: str) -> bool:
     """A byline or credit on its own line: ``本报记者 X Y``, ``文丨X``, ``执笔人：X``.
 
-    >>> is_credit_line("（总台央视记者 奚丹霓 张赛）")
+    >>> is_credit_line("（总台央视记者 王明 李华）")
     True
     >>> is_credit_line("文丨特约评论员 韩涵")
     True
@@ -438,9 +438,9 @@ _DISCLAIMER = re.compile(_alternation(*DISCLAIMER_MARKS), re.IGNORECASE)
 
 
 def is_disclaimer(line: str) -> bool:
-    """A trailing disclaimer or copyright statement (``特别声明：以上内容…``).
+    """A trailing disclaimer or copyright statement (``声明：本文仅代表作者观点…``).
 
-    >>> is_disclaimer("特别声明：以上内容为自媒体平台用户上传并发布，本平台仅提供信息存储服务。")
+    >>> is_disclaimer("声明：本文由入驻作者撰写，观点仅代表作者本人，本平台仅提供信息存储服务。")
     True
     """
     return len(line) <= DISCLAIMER_MAX_CHARS and _DISCLAIMER.search(match_view(line)) is not None
@@ -497,14 +497,14 @@ HEADING_LIKE_CHARS = 40
 
 def is_heading_like(line: str) -> bool:
     """A short line with no sentence punctuation but a question mark at its
-    end: a headline, kicker, date or byline (``谁来为无序拆房“埋单”？``).
+    end: a headline, kicker, date or byline (``老旧小区改造谁来出资？``).
     An exclamation ends an opening sentence more often than a kicker."""
     text = line.strip().rstrip("？?")
     return len(line) <= HEADING_LIKE_CHARS and not _CLAUSE_PUNCT.search(text)
 
 
-#: Longest deck (副题, a subtitle of clauses: ``X说，宏观政策应该相对稳定，
-#: 但是改革一定要加快``) cut above a byline: decks of the dev pages and of
+#: Longest deck (副题, a subtitle of clauses: ``X说，投资节奏可以放缓，
+#: 但是转型一定要抓紧``) cut above a byline: decks of the dev pages and of
 #: the newspapers they reprint are 20-40 characters, a lead paragraph longer.
 DECK_MAX_CHARS = 60
 
@@ -516,7 +516,7 @@ DECK_BYLINE_WITHIN = 2
 _SENTENCE_CLOSE = re.compile(r"[。！!…；;][”’」』）)]*\s*$")
 
 #: A news dateline, which opens an article's first paragraph (never a deck):
-#: ``新华社北京5月9日电``, ``中新网5月9日电``, ``本报讯``.
+#: ``新华社太原3月2日电``, ``中新网3月2日电``, ``本报讯``.
 _DATELINE = re.compile(
     r"^\s*[（(【]?\s*(?:[^，。！？；\s]{0,24}?\d{1,2}月\d{1,2}日(?:\d{1,2}时)?[电讯]|本[报刊台网]讯)"
 )
@@ -529,11 +529,11 @@ def is_deck(lines: Sequence[str], index: int) -> bool:
     byline at the top of a body is the headline's deck, not its first
     paragraph.
 
-    >>> is_deck(["李扬说，宏观政策应该相对稳定，但是改革一定要加快", "本报记者 罗科 苏盈"], 0)
+    >>> is_deck(["王强说，投资节奏可以放缓，但是转型一定要抓紧", "本报记者 张明 李华"], 0)
     True
     >>> is_deck(["会议指出，上半年主要经济指标稳中有进。", "本报记者 罗科 苏盈"], 0)
     False
-    >>> is_deck(["新华社北京5月9日电 题：外贸向好态势进一步巩固", "新华社记者邹多为"], 0)
+    >>> is_deck(["新华社太原3月2日电 题：煤炭保供稳价成效明显", "新华社记者王晓明"], 0)
     False
     """
     line = lines[index].strip()

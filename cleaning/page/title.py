@@ -86,7 +86,7 @@ GENERIC_OVERLAP = 0.5
 #: Tags of headings, strongest first.
 HEADING_RANK = {"h1": 0, "h2": 1, "h3": 2}
 
-#: Separator runs a headline carries at its ends (``谁来为无序拆房“埋单”？- -``).
+#: Separator runs a headline carries at its ends (``老旧小区改造谁来出资？- -``).
 _EDGE_DECORATION = re.compile(r"^[\s\-_|~·]+|[\s\-_|~·]+$")
 
 #: ``<title>`` separators between the headline and the site's name.

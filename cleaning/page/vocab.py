@@ -107,7 +107,7 @@ FURNITURE_TOKENS = frozenset(
 #: ``vjs-control-bar`` of video.js), whose controls (``倍速``, ``高清``,
 #: ``00:00``) are never the article, comment forms and lists
 #: (``commentform``, ``commentlist`` of blog engines) and polls
-#: (``voteform``, ``votearea``: ``调查问题加载中``).
+#: (``voteform``, ``votearea``: a poll's loading notice).
 FURNITURE_TOKEN_PARTS = ("player", "vjs-", "comment", "vote")
 
 #: class/id tokens of photo captions (``pic-info``, ``img_desc``, ``tuzhu``
@@ -232,7 +232,7 @@ CAPTION_STARTS = ("图片说明", "图注", "图说", "图为", "题图", "配�
 #: Lines that lead an article's original title (``原标题：``), alone on their line.
 ORIGINAL_TITLE_LABELS = ("原标题", "原题")
 
-#: Words that end a photo credit (``新华社记者 李梦馨 摄``, ``（X 供图）``).
+#: Words that end a photo credit (``新华社记者 X 摄``, ``（X 供图）``).
 PHOTO_CREDIT_ENDS = ("摄", "摄影", "供图", "拍摄")
 
 #: Controls of a folded article: the text behind them is the article.
