@@ -151,7 +151,7 @@ class Block(NamedTuple):
     ``tag`` is the element that holds it (``line`` for plain text), ``links``
     the characters inside ``<a href>``, ``href`` the block's first link,
     ``furniture`` whether it lies inside page furniture (nav, share bar,
-    photo caption, player...), ``index`` its position among the page's
+    photo caption, player...), ``position`` its index among the page's
     blocks, ``listed`` whether it lies in a list item (``li``, ``dd``,
     ``dt``). A named tuple: pages have hundreds of blocks and this is the
     extractor's hot path.
@@ -162,7 +162,7 @@ class Block(NamedTuple):
     links: int = 0
     href: str | None = None
     furniture: bool = False
-    index: int = 0  # type: ignore[assignment]  # shadows tuple.index, as the stages read it
+    position: int = 0
     listed: bool = False
 
     @property
@@ -468,7 +468,7 @@ def choose_container(page: Linearised, anchor: int | None = None) -> etree._Elem
         weight: float = len(block.text) - block.links
         if block.listed:
             weight *= LIST_ITEM_WEIGHT
-        elif anchor is not None and anchor < block.index <= anchor + ANCHOR_SPAN:
+        elif anchor is not None and anchor < block.position <= anchor + ANCHOR_SPAN:
             weight *= ANCHOR_BOOST
         weights[start] = weights.get(start, 0.0) + weight
     score: dict[etree._Element, float] = {}
@@ -525,7 +525,7 @@ def _gains_prose(
     added = sum(
         len(b.text)
         for b in page.blocks[start:end]
-        if not b.furniture and not inner[0] <= b.index < inner[1]
+        if not b.furniture and not inner[0] <= b.position < inner[1]
     )
     gained = prose.get(parent, 0.0) - prose.get(best, 0.0)
     return added == 0 or gained >= GROW_MIN_PROSE_SHARE * added
@@ -625,7 +625,7 @@ def _dated_outside(
     return any(
         dated(block.text)
         for block, owner in zip(page.blocks, page.owners, strict=True)
-        if owner in inside and not low <= block.index < high
+        if owner in inside and not low <= block.position < high
     )
 
 
@@ -762,7 +762,7 @@ def page_blocks(
     for one with no prose.
     """
     if document.kind == "text":
-        blocks = tuple(Block(line, index=i) for i, line in enumerate(document.lines))
+        blocks = tuple(Block(line, position=i) for i, line in enumerate(document.lines))
         return PageBlocks(blocks, (0, len(blocks)))
     root = document.root
     assert root is not None
@@ -799,7 +799,7 @@ def title_anchor(blocks: Sequence[Block], head_titles: Sequence[str | None]) -> 
         if block.heading and not block.furniture:
             text = without_spaces(block.text)
             if len(text) >= MIN_ANCHOR_CHARS and text in full:
-                return block.index
+                return block.position
     return None
 
 

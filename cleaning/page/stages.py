@@ -190,7 +190,7 @@ def _find_block(page: Page, text: str) -> int | None:
     target = without_spaces(text)
     for block in page.blocks:
         if without_spaces(block.text) == target:
-            return block.index
+            return block.position
     return None
 
 

@@ -164,11 +164,11 @@ def candidates(
     previous: Block | None = None
     for block in blocks[lo:hi]:
         heading = HEADING_RANK.get(block.tag, len(HEADING_RANK))
-        distance = start - block.index if block.index < start else block.index - start
+        distance = start - block.position if block.position < start else block.position - start
         if _headline_shaped(block, wide):
             text = clean(block.text)
             if text:
-                found.append(Candidate(text, block.index, heading, distance))
+                found.append(Candidate(text, block.position, heading, distance))
             if (
                 previous is not None
                 and previous.tag == block.tag
@@ -177,7 +177,7 @@ def candidates(
             ):
                 joined = clean(join_lines(previous.text, block.text))
                 if len(joined) <= MAX_TITLE_CHARS:
-                    found.append(Candidate(joined, block.index, heading, distance))
+                    found.append(Candidate(joined, block.position, heading, distance))
         previous = block
     return sorted(found, key=lambda c: c.distance)
 
@@ -262,7 +262,7 @@ def _repeated_first_line(headline: Candidate, blocks: Sequence[Block]) -> Candid
             continue
         text = clean(block.text)
         if len(text) >= MIN_TITLE_CHARS and fold(text) == rest:
-            return Candidate(text, block.index, headline.heading, headline.distance)
+            return Candidate(text, block.position, headline.heading, headline.distance)
         break
     return headline
 
