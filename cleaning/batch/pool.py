@@ -71,6 +71,7 @@ class _Worker:
     def __init__(self, context: BaseContext, config: CleanerConfig, close_fd: int | None) -> None:
         parent, child = multiprocessing.Pipe(duplex=True)
         self.conn: Connection = parent
+        # typeshed gives BaseContext no Process; every concrete context has one.
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
             target=_worker_main, args=(child, config, close_fd), daemon=True
         )

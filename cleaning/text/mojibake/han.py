@@ -464,8 +464,11 @@ def _first_char(data: bytes) -> str:
 def _known_run(data: list[int | None], gap: int, step: int) -> list[int]:
     run: list[int] = []
     index = gap + step
-    while 0 <= index < len(data) and len(run) < _LOST_WINDOW and data[index] is not None:
-        run.append(data[index])  # type: ignore[arg-type]
+    while 0 <= index < len(data) and len(run) < _LOST_WINDOW:
+        byte = data[index]
+        if byte is None:
+            break
+        run.append(byte)
         index += step
     return run[::-1] if step < 0 else run
 
