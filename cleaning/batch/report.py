@@ -139,7 +139,9 @@ def tally(root: Path) -> Tally:
             counts.chars += row["char_count"]
             counts.words += row["word_count"] or 0
             counts.repairs.update(row["repairs"] or ())
-            if row["dup_group"] == row["doc_id"]:
+            # A record not yet grouped (written before grouping existed) is
+            # its own group.
+            if row["dup_group"] in (None, row["doc_id"]):
                 counts.group_sizes[row["dup_count"] or 1] += 1
     counts.errors.update(errors_table(root).column("reason").to_pylist())
     return counts
