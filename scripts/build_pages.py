@@ -474,7 +474,7 @@ LAYOUTS = {
     ),
     "a09": (
         "wechat.tongmei-integrity.html",
-        "https://mp.weixin.qq.com/s/Xy9aBcDeFgHiJkLmN",
+        "https://mp.weixin.example.cn/s/Xy9aBcDeFgHiJkLmN",
         layout_wechat,
         "utf-8",
     ),
