@@ -361,6 +361,27 @@ def _slots(stream: Sequence[Byte]) -> list[str | list[str]] | None:
     return out
 
 
+#: Natural-log weight of a character pair the document itself uses elsewhere.
+CACHE_WEIGHT = 2.0
+
+#: Paired punctuation: closing mark -> opening mark.
+PAIRS = {"”": "“", "’": "‘", "》": "《", "）": "（", "」": "「", "』": "『"}
+#: Natural-log weight of pairing evidence: a closing mark that closes an open
+#: mark, or an opening mark closed further on, is likely.
+PAIRING_WEIGHT = 3.0
+#: Opening mark -> closing mark, and every paired mark.
+_OPENERS = {opening: closing for closing, opening in PAIRS.items()}
+_MARKS = frozenset(PAIRS) | frozenset(_OPENERS)
+
+#: Candidates (most frequent first) a neighbour's word can lift into the
+#: shortlist: rarer characters that happen to make a word are false leads
+#: more often than not (calibrated on the benchmark's farm chains).
+SHORTLIST_SCAN = 400
+#: Natural-log bonus, in the shortlist, for a candidate that makes a word
+#: with a neighbour: worth about a hundredfold in frequency.
+WORD_BONUS = 5.0
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     """What the scoring knows about the text around a damaged run.
@@ -390,10 +411,6 @@ class _Context:
             + wordmodel.SCRIPT_COST * len(foreign)
             + pairing
         )
-
-
-#: Natural-log weight of a character pair the document itself uses elsewhere.
-CACHE_WEIGHT = 2.0
 
 
 def _document_bigrams(text: str) -> frozenset[str]:
@@ -502,22 +519,6 @@ def _shortlist(candidates: list[str], previous: str, following: str, size: int =
     return heapq.nlargest(size, pool, key=promise)
 
 
-#: Candidates (most frequent first) a neighbour's word can lift into the
-#: shortlist: rarer characters that happen to make a word are false leads
-#: more often than not (calibrated on the benchmark's farm chains).
-SHORTLIST_SCAN = 400
-#: Natural-log bonus, in the shortlist, for a candidate that makes a word
-#: with a neighbour: worth about a hundredfold in frequency.
-WORD_BONUS = 5.0
-
-
-#: Paired punctuation: closing mark -> opening mark.
-PAIRS = {"”": "“", "’": "‘", "》": "《", "）": "（", "」": "「", "』": "『"}
-#: Natural-log weight of pairing evidence: a closing mark that closes an open
-#: mark, or an opening mark closed further on, is likely.
-PAIRING_WEIGHT = 3.0
-
-
 def _open_quotes(text: str) -> str:
     """The opening marks still open at the end of ``text``, innermost last."""
     stack: list[str] = []
@@ -528,10 +529,6 @@ def _open_quotes(text: str) -> str:
         elif char in PAIRS and stack and stack[-1] == PAIRS[char]:
             stack.pop()
     return "".join(stack)
-
-
-_OPENERS = {opening: closing for closing, opening in PAIRS.items()}
-_MARKS = frozenset(PAIRS) | frozenset(_OPENERS)
 
 
 def _pairing(opened: str, text: str, after: str) -> float:

@@ -22,42 +22,6 @@ import unicodedata
 
 from cleaning.text import t2s
 
-
-@functools.cache
-def _model() -> tuple[dict[str, float], float]:
-    """Every dictionary word with its natural-log probability, and every prefix of
-    one with ``PREFIX`` (so a scan can stop early); and log(total count)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    counts = dict(tokenizer.FREQ)
-    for word, count in EXTRA_WORDS.items():
-        for end in range(1, len(word)):
-            counts.setdefault(word[:end], 0)
-        counts[word] = count
-    log_total = math.log(tokenizer.total)
-    scores = {
-        word: math.log(count) - log_total if count else PREFIX for word, count in counts.items()
-    }
-    return scores, log_total
-
-
-def load() -> float:
-    """Load the dictionary now (about a second, once per process); returns the seconds taken.
-
-    It loads by itself on first use; long-running workers and benchmarks call
-    this first so that the first damaged document does not pay for it.
-    """
-    import time
-
-    started = time.perf_counter()
-    _model()
-    _two_char_words()
-    return time.perf_counter() - started
-
-
 #: The model's mark for a string that only begins dictionary words.
 PREFIX = 1.0
 
@@ -95,6 +59,41 @@ LATIN_COST = math.log(0.001)
 #: (it counts 部署 3333, 国企 341): mobile-network generations recur in the
 #: coal groups' smart-mine reports about as often as 部署 in news.
 EXTRA_WORDS = {"5G": 5000, "4G": 2000, "3G": 1000}
+
+
+@functools.cache
+def _model() -> tuple[dict[str, float], float]:
+    """Every dictionary word with its natural-log probability, and every prefix of
+    one with ``PREFIX`` (so a scan can stop early); and log(total count)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    counts = dict(tokenizer.FREQ)
+    for word, count in EXTRA_WORDS.items():
+        for end in range(1, len(word)):
+            counts.setdefault(word[:end], 0)
+        counts[word] = count
+    log_total = math.log(tokenizer.total)
+    scores = {
+        word: math.log(count) - log_total if count else PREFIX for word, count in counts.items()
+    }
+    return scores, log_total
+
+
+def load() -> float:
+    """Load the dictionary now (about a second, once per process); returns the seconds taken.
+
+    It loads by itself on first use; long-running workers and benchmarks call
+    this first so that the first damaged document does not pay for it.
+    """
+    import time
+
+    started = time.perf_counter()
+    _model()
+    _two_char_words()
+    return time.perf_counter() - started
 
 
 @functools.cache
