@@ -309,7 +309,10 @@ def _parser(encoding: str | None = "utf-8") -> etree.HTMLParser:
     key = f"parser_{encoding}"
     parser: etree.HTMLParser | None = getattr(_PARSERS, key, None)
     if parser is None:
+        # No table of ``id`` attributes: nothing looks elements up by id, and
+        # building it costs a few percent of the parse.
         parser = etree.HTMLParser(
+            collect_ids=False,
             remove_comments=True,
             remove_pis=True,
             no_network=True,

@@ -268,7 +268,8 @@ def linearise(root: etree._Element) -> Linearised:
     block_stack: list[etree._Element] = [root]
     item_stack: list[etree._Element] = []
     links_open: list[etree._Element] = []
-    furniture_elements: list[tuple[etree._Element, int]] = []
+    # The number of blocks when each open element (not a plain one) started.
+    opened: list[int] = []
     furniture_spans: list[tuple[int, int]] = []
     starts: dict[etree._Element, int] = {}
 
@@ -276,10 +277,11 @@ def linearise(root: etree._Element) -> Linearised:
         text = " ".join("".join(pieces).split())  # fold_spaces, inlined
         if text:
             item = item_stack[-1] if item_stack else None
+            tag = owner.tag
             blocks.append(
                 Block(
                     text,
-                    owner.tag if owner.tag.__class__ is str else "div",
+                    tag if tag.__class__ is str else "div",
                     min(len(text), link_chars),
                     first_href[0] if first_href else None,
                     False,
@@ -322,14 +324,7 @@ def linearise(root: etree._Element) -> Linearised:
                     first_href.append(href)
                     links_open.append(element)
             if not roles & _PLAIN:
-                get = element.get
-                css_class, element_id = get("class"), get("id")
-                if element is not root and (
-                    roles & _MARKED
-                    or (css_class and marked(css_class))
-                    or (element_id and marked(element_id))
-                ):
-                    furniture_elements.append((element, len(blocks)))
+                opened.append(len(blocks))
             text = element.text
         else:
             if roles & _SKIP:
@@ -349,10 +344,19 @@ def linearise(root: etree._Element) -> Linearised:
                         spans[element] = (starts.pop(element), len(blocks))
                     elif item_stack and item_stack[-1] is element:
                         item_stack.pop()
-                if furniture_elements and furniture_elements[-1][0] is element:
-                    begin = furniture_elements.pop()[1]
-                    if begin < len(blocks):  # it holds blocks
-                        furniture_spans.append((begin, len(blocks)))
+                if not roles & _PLAIN:
+                    # An element holding blocks is furniture by its tag, class or
+                    # id: read only now, most elements hold none.
+                    begin = opened.pop()
+                    if begin < len(blocks) and element is not root:
+                        get = element.get
+                        css_class, element_id = get("class"), get("id")
+                        if (
+                            roles & _MARKED
+                            or (css_class and marked(css_class))
+                            or (element_id and marked(element_id))
+                        ):
+                            furniture_spans.append((begin, len(blocks)))
                 text = element.tail
         if text:
             if pieces or not text.isspace():

@@ -48,6 +48,7 @@ def without_spaces(text: str | None) -> str:
 def tidy_paragraphs(text: str) -> str:
     """Strip paragraphs, fold runs of spaces inside them, drop empty ones; keep ``\\n``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = CONTROLS_RE.sub("", text)
-    lines = (PARAGRAPH_SPACES_RE.sub(" ", line).strip(" ") for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    # The space class holds no line break: one pass over the whole text folds
+    # the runs of every line.
+    text = PARAGRAPH_SPACES_RE.sub(" ", CONTROLS_RE.sub("", text))
+    return "\n".join(filter(None, [line.strip(" ") for line in text.split("\n")]))

@@ -6,7 +6,8 @@ the dictionaries of opencc-python-reimplemented (``TSPhrases``, then
 ``TSCharacters``, first candidate), like its ``t2s`` conversion, but:
 
 - text with no traditional-only character is returned as it is, at the cost
-  of one regex scan (clean simplified text pays nothing for conversion);
+  of one scan by the GB2312 encoder (``has_traditional``: clean simplified
+  text pays almost nothing for conversion);
 - characters are mapped with ``str.translate`` and only the few phrases whose
   conversion differs from character-by-character mapping are looked up, so
   traditional text converts several times faster than the pure-Python
@@ -26,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import opencc
 
@@ -159,17 +161,40 @@ def _read_table(name: str) -> dict[str, str]:
     return table
 
 
+class _Tables(NamedTuple):
+    char_map: dict[int, str]
+    phrase_re: re.Pattern[str]
+    phrases: dict[str, str]
+    #: Every character the conversion maps.
+    traditional: frozenset[str]
+    #: Those of them that GB2312 encodes (乾, 於, 後... fifteen of 4,000).
+    in_gb2312: re.Pattern[str]
+
+
+def _encodes(char: str, codec: str) -> bool:
+    try:
+        char.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @functools.cache
-def _tables() -> tuple[dict[int, str], re.Pattern[str], dict[str, str], frozenset[str]]:
+def _tables() -> _Tables:
     chars = _read_table("TSCharacters.txt")
     char_map = {ord(k): v for k, v in chars.items() if k != v}
     # Only phrases whose OpenCC conversion differs from mapping each character.
     phrases = {k: v for k, v in _read_table("TSPhrases.txt").items() if k.translate(char_map) != v}
     phrase_re = re.compile("|".join(sorted(map(re.escape, phrases), key=len, reverse=True)))
-    # A set, not a character-class regex: ``isdisjoint`` scans clean text ten
-    # times faster than a 4,000-character class does.
     traditional = frozenset(map(chr, char_map))
-    return char_map, phrase_re, phrases, traditional
+    in_gb2312 = sorted(c for c in traditional if _encodes(c, "gb2312"))
+    return _Tables(char_map, phrase_re, phrases, traditional, re.compile(f"[{''.join(in_gb2312)}]"))
+
+
+#: Characters outside GB2312 (rare Han in names, symbols) that
+#: ``has_traditional`` steps over one by one before it scans the rest of a
+#: text with the set instead of the encoder.
+MAX_ENCODER_MISSES = 16
 
 
 def has_traditional(text: str) -> bool:
@@ -179,10 +204,37 @@ def has_traditional(text: str) -> bool:
     whether the conversion has work to do, not which script the text is in
     (``cleaning.text.scripts.detect_script`` does).
 
-    >>> has_traditional("黨建"), has_traditional("党建")
-    (True, False)
+    GB2312 is the simplified character set: all but fifteen of the 4,000
+    characters the conversion maps lie outside it. So the GB2312 encoder,
+    a scan in C at about 2 ns a character, stops at the first character
+    that may be traditional; the set decides that one, and a small class
+    finds the fifteen. Scanning clean simplified text this way is twenty
+    times faster than ``frozenset.isdisjoint``, which makes a string of
+    every Han character it looks at. A text with many characters outside
+    GB2312 (rare names, another script) is scanned by the set after
+    ``MAX_ENCODER_MISSES`` of them.
+
+    >>> has_traditional("黨建"), has_traditional("党建"), has_traditional("乾隆")
+    (True, False, True)
+    >>> has_traditional("王堃、李喆主持会议"), has_traditional("堃，會議")
+    (False, True)
     """
-    return not _tables()[3].isdisjoint(text)
+    tables = _tables()
+    traditional = tables.traditional
+    rest = text
+    for _ in range(MAX_ENCODER_MISSES):
+        try:
+            rest.encode("gb2312")
+        except UnicodeEncodeError as error:
+            if rest[error.start] in traditional:
+                return True
+            rest = rest[error.start + 1 :]
+            continue
+        break
+    else:
+        if not traditional.isdisjoint(rest):
+            return True
+    return tables.in_gb2312.search(text) is not None
 
 
 def char_map() -> dict[int, str]:
@@ -201,8 +253,8 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("乾隆帝是著名的書法家")
     '乾隆帝是著名的书法家'
     """
-    table, phrase_re, phrases, traditional = _tables()
-    if traditional.isdisjoint(text):
+    table, phrase_re, phrases, _, _ = _tables()
+    if not has_traditional(text):
         return text
     parts: list[str] = []
     start = 0
