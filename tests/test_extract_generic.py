@@ -100,6 +100,30 @@ def test_boilerplate_words_inside_the_article_stay() -> None:
     assert body[-1].startswith("会议要求")
 
 
+def test_furniture_marks_reach_exactly_the_blocks_a_marked_element_holds() -> None:
+    # A share bar by its class, a caption by its tag, an inline element with a
+    # furniture class around block children, and a marked inline element
+    # inside a paragraph (it holds no block of its own: nothing is marked).
+    root = parse_html(
+        "<html><body><div>"
+        "<p>国企改革三年行动取得显著成效，党建引领作用充分发挥。</p>"
+        '<div class="bdsharebuttonbox"><p>分享到</p><p>微信</p></div>'
+        "<figure><img src=a.jpg><figcaption>会议现场</figcaption></figure>"
+        '<span class="share"><p>转发</p></span>'
+        '<p>会议强调<span class="share">要</span>压实责任。</p>'
+        "</div></body></html>"
+    )
+    page = linearise(root.find("body"))
+    assert [(b.text, b.furniture) for b in page.blocks] == [
+        ("国企改革三年行动取得显著成效，党建引领作用充分发挥。", False),
+        ("分享到", True),
+        ("微信", True),
+        ("会议现场", True),
+        ("转发", True),
+        ("会议强调要压实责任。", False),
+    ]
+
+
 def test_container_is_none_for_navigation_only() -> None:
     links = "".join(f'<li><a href="/{i}">栏目{i}</a></li>' for i in range(50))
     root = parse_html(f"<html><body><ul>{links}</ul></body></html>")
