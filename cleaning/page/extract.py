@@ -244,6 +244,10 @@ def _tag_roles() -> dict[object, int]:
 
 _TAG_ROLES = _tag_roles()
 
+#: ``Block``s made without the named tuple's Python-level ``__new__`` (a
+#: page makes hundreds): ``tuple.__new__(Block, fields)``.
+_new_tuple = tuple.__new__
+
 
 def linearise(root: etree._Element) -> Linearised:
     """Every run of text under ``root`` as blocks, in document order.
@@ -279,14 +283,17 @@ def linearise(root: etree._Element) -> Linearised:
             item = item_stack[-1] if item_stack else None
             tag = owner.tag
             blocks.append(
-                Block(
-                    text,
-                    tag if tag.__class__ is str else "div",
-                    min(len(text), link_chars),
-                    first_href[0] if first_href else None,
-                    False,
-                    len(blocks),
-                    item is not None,
+                _new_tuple(
+                    Block,
+                    (
+                        text,
+                        tag if tag.__class__ is str else "div",
+                        link_chars if link_chars < len(text) else len(text),
+                        first_href[0] if first_href else None,
+                        False,
+                        len(blocks),
+                        item is not None,
+                    ),
                 )
             )
             owners.append(owner)
