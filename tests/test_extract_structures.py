@@ -347,10 +347,26 @@ def test_vertical_labels_and_bullets_alone_go() -> None:
         "（张华 摄）",
         "图为会议现场。",
         "（新华社发）",
+        "（新华社记者 李明 摄 ）",
+        "工人们在车间检修设备。（王五、赵六 摄影）  ",
+        "图片说明：职工在学习党章。",
     ],
 )
 def test_captions(line: str) -> None:
     assert is_caption_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "工作人员正在对设备进行检查拍摄。",
+        "（李明 摄）后，大家一起参观了展览。",
+        "会议由集团党委书记主持（新华社发布）",
+        "职工们表示要以实际行动践行初心使命，" * 8 + "王明 摄",  # longer than a caption
+    ],
+)
+def test_not_captions(line: str) -> None:
+    assert not is_caption_line(line)
 
 
 @pytest.mark.parametrize(

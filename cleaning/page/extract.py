@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import NamedTuple
 
 from lxml import etree
@@ -570,8 +570,10 @@ def first_post(
         parent = node.getparent()
         if parent is None or node.tag in ("body", "html"):
             break
-        tokens = _template_tokens(node)
-        units = [s for s in parent if s.tag == node.tag and _same_template(tokens, s)]
+        tokens, tag = _template_tokens(node), node.tag
+        # The first two units of the template (``node`` is one): a list of a
+        # thousand items is not read to its end.
+        units = list(islice((s for s in parent if s.tag == tag and _same_template(tokens, s)), 2))
         if len(units) >= 2:
             path = tree.getpath(container)[len(tree.getpath(node)) :]
             other = node if units[0] is not node else units[1]

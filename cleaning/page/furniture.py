@@ -372,8 +372,14 @@ def is_caption_line(line: str) -> bool:
     if len(line) > MAX_CAPTION_CHARS:
         return False
     view = match_view(line).strip()
+    # Both credits end the line, at most a bracket after them: a line that
+    # ends otherwise is not searched (the search tries every position).
+    closed = view.endswith((")", "）"))
+    credited = (view[:-1].rstrip() if closed else view).endswith(PHOTO_CREDIT_ENDS)
     return bool(
-        _PHOTO_CREDIT.search(view) or _AGENCY_PHOTO.search(view) or _CAPTION_START.match(view)
+        (credited and _PHOTO_CREDIT.search(view))
+        or (closed and _AGENCY_PHOTO.search(view))
+        or _CAPTION_START.match(view)
     )
 
 
