@@ -19,6 +19,7 @@ import pytest
 
 from cleaning import clean_page
 from cleaning.page import metadata, title
+from cleaning.page.extract import Block
 from cleaning.page.metadata import DateEvidence, Stamp, choose_published
 from cleaning.page.stages import collecting
 from cleaning.record import CHINA_TZ as CHINA
@@ -130,6 +131,82 @@ def test_the_article_repeating_its_title_without_the_author_prefix_gives_the_tit
         paragraphs=("我是怎样走上讲台的", *PARAGRAPHS),
     )
     assert clean_page(raw, URL).title == "我是怎样走上讲台的"
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "<div><a href='/reg'>注册</a> | <a href='/login'>登入</a> | <a href='/faq'>FAQ</a>"
+        " | <a href='/'>主页</a> | <a href='/bbs'>论坛</a></div>",
+        "<div>页面功能 【<a href='#'>我来说两句</a>】【<a href='#'>推荐</a>】【字体：大 中 小】"
+        "【<a href='#'>打印</a>】【<a href='#'>关闭</a>】</div>",
+    ],
+)
+def test_a_menu_or_a_toolbar_above_the_article_is_not_its_title(furniture: str) -> None:
+    raw = page(
+        "<title>欢迎访问某某新闻中心</title>",
+        f"<table><tr><td><b>企业党建引领改革发展纪实</b></td></tr></table>{furniture}",
+    )
+    assert clean_page(raw, URL).title == "企业党建引领改革发展纪实"
+
+
+@pytest.mark.parametrize(
+    ("line", "headline"),
+    [
+        ("注册 | 登入 | FAQ | 多维主页 | 大家论坛", False),
+        ("页面功能 【我来说两句】【推荐】【字体：大 中 小】【打印】【关闭】", False),
+        ("连载：企业改革纪事 出版社：某某出版社 作者：王某", False),
+        ("【独家】国企改革三年行动 | 山西篇", True),
+        ("劳动者之歌：一位老矿工的三十年", True),
+        ("一周要闻回顾 | 春耕备耕正当时", True),
+    ],
+)
+def test_menus_toolbars_and_info_lines_are_not_headline_candidates(
+    line: str, headline: bool
+) -> None:
+    blocks = [Block(line, tag="div", position=0), Block(PARAGRAPHS[0], tag="p", position=1)]
+    found = [c.text for c in title.candidates(blocks, 1)]
+    assert (line in found) is headline
+
+
+def test_the_pages_h1_far_above_the_article_is_its_headline() -> None:
+    # A generic <title>; between the <h1> (in a <header>) and the article an
+    # author's card, counters, tags, a licence and a dozen controls.
+    card = "".join(f"<div>控件{i}</div>" for i in range(12))
+    raw = page(
+        "<title>欢迎访问某某新闻中心</title>",
+        "<header><h1>国企改革深化提升行动一周年观察</h1>"
+        "<div>某某 于 2024-05-06 15:47:53 发布</div></header>"
+        f"<div>阅读量1.3万 收藏 98</div><div>文章标签： 国企 改革</div>{card}",
+    )
+    assert clean_page(raw, URL).title == "国企改革深化提升行动一周年观察"
+
+
+def test_a_logo_h1_is_not_the_headline() -> None:
+    raw = page(
+        "<title>企业党建引领改革发展纪实_某某新闻网</title>",
+        "<h1><a href='/'>某某新闻网</a></h1>"
+        "<table><tr><td><b>企业党建引领改革发展纪实</b></td></tr></table>"
+        "<div>发布日期：2024-05-20</div>",
+    )
+    assert clean_page(raw, URL).title == "企业党建引领改革发展纪实"
+
+
+def test_the_headline_over_its_date_line_beats_a_sidebar_link_above_it() -> None:
+    # The headline and its date line open the article's container; the last
+    # link of a sidebar list stands right above them.
+    sidebar = "".join(
+        f"<li><a href='/n/{i}.html'>{t}</a></li>"
+        for i, t in enumerate(("职工运动会开幕", "冬季安全生产检查", "哪种岗位最需要技能培训？"))
+    )
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    raw = (
+        "<html><head><meta charset='utf-8'><title>欢迎访问某某新闻中心</title></head><body>"
+        f"<ul class='nav'>{NAV}</ul><table><tr><td><ul>{sidebar}</ul></td></tr></table>"
+        "<div><div>孩子的成长，谁来做主</div><div>2005-02-06 13:26 来源：某某日报</div>"
+        f"{body}</div></body></html>"
+    ).encode()
+    assert clean_page(raw, URL).title == "孩子的成长，谁来做主"
 
 
 def test_title_rules_on_lines() -> None:

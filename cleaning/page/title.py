@@ -6,8 +6,9 @@ that headline and, where the page prints none, as the title itself:
 
 1. the headline candidates are the blocks just above the article's
    container and its first blocks: headings, and short lines that are not
-   metadata, breadcrumbs or furniture; two consecutive lines of one heading
-   tag (``<h1>广东：<br>新闻标题</h1>``) are also tried joined;
+   metadata, breadcrumbs, furniture, menus, toolbars or lines of labelled
+   fields; two consecutive lines of one heading tag
+   (``<h1>广东：<br>新闻标题</h1>``) are also tried joined;
 2. a candidate that the ``<title>`` holds (whole, as a run of its
    ``_``/``|``/`` - `` segments, or inside it) is the title as printed: this
    drops the site suffix the ``<h1>`` does not have, keeps a ``|`` that is
@@ -18,7 +19,10 @@ that headline and, where the page prints none, as the title itself:
 3. without such a candidate, the ``<title>`` without its site-name suffix,
    unless it is missing or generic (a portal's name or greeting that shares
    under ``GENERIC_OVERLAP`` of its characters with the headline printed
-   above the article), in which case that printed headline;
+   above the article), in which case that printed headline: the nearest
+   heading (an ``<h1>`` that is not a link anywhere in the wide window),
+   else a line of text with its date line under it at the container's
+   start, else the nearest short line above;
 4. where the article repeats its title as its first line and the headline
    above adds a prefix (``作者：标题``), that first line;
 5. on a page of several posts (a blog's front page, ``extract.first_post``),
@@ -95,6 +99,23 @@ _SEGMENTS = re.compile(r"\s*(?:_|\||｜|\s-\s|-{1,2}|:{2}|»|«|›)\s*")
 #: A name before a colon at the start of a headline (``茉莉：``).
 _PREFIX = re.compile(r"^[^：:]{1,12}[：:]")
 
+#: A labelled field: a short label and its colon at the line's start or
+#: after a space (``出版社：``, ``作者：``). A headline has one at most
+#: (``劳伦斯：一个无法定义的…``); a line of two is a book's or an article's
+#: info line.
+_FIELD = re.compile(r"(?:^|\s)[^\s：:]{1,6}[：:]")
+
+#: The items of a menu (``注册 | 登入 | FAQ | 多维主页``) and of a toolbar
+#: (``【推荐】【打印】【关闭】``): a line of this many of them is never a
+#: headline, which has one such tag at most (``【独家】…``, ``A | B``).
+MIN_MENU_ITEMS = 3
+
+#: Longest item of a menu, in characters (a headline's parts are longer).
+MAX_MENU_ITEM_CHARS = 10
+
+_MENU_SEPARATOR = re.compile(r"\s*[|｜]\s*")
+_BRACKETED_ITEM = re.compile(r"【[^【】]{1,12}】")
+
 
 class Choice(NamedTuple):
     """The title chosen, the block it was printed in, and the rule that chose it."""
@@ -141,11 +162,28 @@ def _headline_shaped(block: Block, furniture_headings: bool = False) -> bool:
     if text.endswith("。") or text.count("。") > 1:
         return False
     return not (
-        is_metadata_line(text)
+        _menu_shaped(text)
+        or len(_FIELD.findall(text)) >= 2
+        or is_metadata_line(text)
         or furniture.breadcrumb(text) is not None
         or furniture.is_furniture(text)
         or furniture.is_controls(text)
     )
+
+
+def _menu_shaped(text: str) -> bool:
+    """A menu's or a toolbar's line: ``MIN_MENU_ITEMS`` short items between
+    bars, or as many bracketed ones.
+
+    >>> _menu_shaped("注册 | 登入 | FAQ | 多维主页 | 大家论坛"), _menu_shaped("【推荐】【打印】【关闭】")
+    (True, True)
+    >>> _menu_shaped("【独家】国企改革三年行动 | 山西篇")
+    False
+    """
+    items = [item for item in _MENU_SEPARATOR.split(text) if item]
+    if len(items) >= MIN_MENU_ITEMS and all(len(item) <= MAX_MENU_ITEM_CHARS for item in items):
+        return True
+    return len(_BRACKETED_ITEM.findall(text)) >= MIN_MENU_ITEMS
 
 
 def candidates(
@@ -227,7 +265,12 @@ def printed_headline(
         return min(headings, key=lambda c: (c.distance, c.heading))
     above = [c for c in pool if c.at < start]
     best = above[0] if above else None
+    inside = _dated_first_line(pool, blocks, start, first_line)
     if best is not None and blocks[best.at].link_share >= MAX_LINK_SHARE:
+        if inside is not None:
+            # A line of text with its date line under it is the headline; a
+            # link above them is a sidebar's or a menu's last item.
+            return inside
         between = blocks[best.at + 1 : start]
         linked_ok = len(best.text) >= MIN_LINKED_TITLE_CHARS and all(
             is_metadata_line(b.text) for b in between
@@ -235,8 +278,15 @@ def printed_headline(
         if not linked_ok:
             texts = [c for c in above if blocks[c.at].link_share < MAX_LINK_SHARE]
             best = texts[0] if texts else None
-    if best is not None:
-        return best
+    return best if best is not None else inside
+
+
+def _dated_first_line(
+    pool: Sequence[Candidate], blocks: Sequence[Block], start: int, first_line: bool
+) -> Candidate | None:
+    """A line of text at the container's start with a metadata line under it
+    (the headline and its date line, kept inside the container), or, with
+    ``first_line``, a paragraph at least twice as long."""
     for cand in pool:
         after = blocks[cand.at + 1] if cand.at + 1 < len(blocks) else None
         if cand.at < start or after is None or blocks[cand.at].link_share >= MAX_LINK_SHARE:
@@ -244,6 +294,13 @@ def printed_headline(
         if is_metadata_line(after.text) or (first_line and len(after.text) >= 2 * len(cand.text)):
             return cand
     return None
+
+
+def _page_headline(blocks: Sequence[Block], cand: Candidate) -> bool:
+    """An ``<h1>`` that is not a link, anywhere in the wide window above the
+    article: a page's headline, even past a share bar and an author's card,
+    or in a ``<header>`` marked furniture (a site's logo ``<h1>`` is a link)."""
+    return cand.heading == HEADING_RANK["h1"] and blocks[cand.at].link_share < MAX_LINK_SHARE
 
 
 def _linked(blocks: Sequence[Block], cand: Candidate) -> bool:
@@ -299,10 +356,14 @@ def choose(
     near = [
         c
         for c in wide
-        if (c.at >= start or c.distance <= BEFORE_BLOCKS)
-        and (
-            not blocks[c.at].furniture or (post_start is not None and c.heading < len(HEADING_RANK))
+        if (
+            (c.at >= start or c.distance <= BEFORE_BLOCKS)
+            and (
+                not blocks[c.at].furniture
+                or (post_start is not None and c.heading < len(HEADING_RANK))
+            )
         )
+        or _page_headline(blocks, c)
     ]
     headline = printed_headline(near, blocks, start, first_line=not titles)
     if headline is not None:
