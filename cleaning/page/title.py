@@ -175,8 +175,10 @@ def _menu_shaped(text: str) -> bool:
     """A menu's or a toolbar's line: ``MIN_MENU_ITEMS`` short items between
     bars, or as many bracketed ones.
 
-    >>> _menu_shaped("注册 | 登入 | FAQ | 多维主页 | 大家论坛"), _menu_shaped("【推荐】【打印】【关闭】")
-    (True, True)
+    >>> _menu_shaped("注册 | 登入 | FAQ | 多维主页 | 大家论坛")
+    True
+    >>> _menu_shaped("【推荐】【打印】【关闭】")
+    True
     >>> _menu_shaped("【独家】国企改革三年行动 | 山西篇")
     False
     """
