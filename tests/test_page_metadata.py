@@ -245,6 +245,33 @@ def test_a_date_only_meta_never_replaces_the_printed_time() -> None:
     assert record.published_precision == "minute"
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("2024年5月22日週三 上午8:21", "2024-05-22 08:21"),
+        ("2024年5月20日 星期一 下午2:05", "2024-05-20 14:05"),
+        ("2024年5月20日（周一） 晚上9:30", "2024-05-20 21:30"),
+        ("2024-05-20 中午12:10", "2024-05-20 12:10"),
+        ("2024-05-20 凌晨12:30", "2024-05-20 00:30"),
+    ],
+)
+def test_a_printed_twelve_hour_time_after_a_weekday(printed: str, expected: str) -> None:
+    raw = page(
+        "<title>古北水镇系列活动推出_某某新闻</title>",
+        f"<h1>古北水镇系列活动推出</h1><p>{printed}</p><p>来源：某某新闻</p>",
+    )
+    record = clean_page(raw, URL)
+    assert record.published_at == at(expected)
+    assert record.published_precision == "minute"
+
+
+def test_a_weekday_alone_leaves_a_date() -> None:
+    stamp = metadata.parse_stamp("2024年5月20日 星期一 阅读：1200")
+    assert stamp is not None
+    assert stamp.precision == "day"
+    assert stamp.moment == at("2024-05-20 00:00")
+
+
 def test_a_meta_time_refines_a_printed_date_of_the_same_day() -> None:
     raw = page(
         "<title>标题文字内容_某某网</title><meta name='pubdate' content='2024-05-20 08:15:02'>",
@@ -253,6 +280,26 @@ def test_a_meta_time_refines_a_printed_date_of_the_same_day() -> None:
     record = clean_page(raw, URL)
     assert record.published_at == at("2024-05-20 08:15:02")
     assert record.published_precision == "second"
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected", "precision"),
+    [
+        ("2024-05-20T01:37:12Z", "2024-05-20 09:37:12", "second"),  # the printed minute, in UTC
+        ("2024-05-20 09:38:12", "2024-05-20 09:37", "minute"),  # another minute: the page's
+    ],
+)
+def test_a_meta_time_gives_the_seconds_of_the_printed_minute_it_agrees_with(
+    meta: str, expected: str, precision: str
+) -> None:
+    raw = page(
+        "<title>标题文字内容_某某网</title>"
+        f"<meta property='article:published_time' content='{meta}'>",
+        "<h1>标题文字内容</h1><div>2024-05-20 09:37 来源：某某网</div>",
+    )
+    record = clean_page(raw, URL)
+    assert record.published_at == at(expected)
+    assert record.published_precision == precision
 
 
 def test_the_published_time_not_the_updated_one() -> None:

@@ -34,10 +34,22 @@ from cleaning.text.normalize import fold_spaces
 #: Years a news article of this corpus can carry: the web era to the near future.
 MIN_YEAR, MAX_YEAR = 1995, 2100
 
+#: Parts of the day printed before a 12-hour time (``下午2:05``), and the
+#: hours to add to it: afternoon and evening are after noon; ``中午1:30``
+#: is 13:30, ``中午11:50`` and ``中午12:10`` are as printed.
+HALF_DAYS = {
+    **dict.fromkeys(("凌晨", "早上", "早晨", "上午"), 0),
+    **dict.fromkeys(("下午", "傍晚", "晚上", "晚间", "夜间", "夜里"), 12),
+    "中午": 12,
+}
+
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})"
     r"(?![\d])\s*日?"
-    r"(?:[T\s]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?"
+    # A weekday between the date and the time: ``2024年5月22日週三 上午8:21``.
+    r"(?:\s*[(（]?\s*(?:星期|礼拜|周|週)[一二三四五六日天][)）]?)?"
+    r"(?:[T\s]*(?P<ap>" + "|".join(HALF_DAYS) + r")?\s*"
+    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?"
     r"\s*秒?)?"
     r"(?:\s*(?P<z>Z|[+-]\d\d:?\d\d)(?![\d]))?"
 )
@@ -166,6 +178,11 @@ def _stamp(found: re.Match[str]) -> Stamp | None:
 def _moment(found: re.Match[str]) -> dt.datetime | None:
     year, month, day = int(found["y"]), int(found["m"]), int(found["d"])
     hour, minute, second = (int(found[k]) if found[k] else 0 for k in ("H", "M", "S"))
+    part = found["ap"]
+    if part and hour == 12 and part == "凌晨":
+        hour = 0  # 凌晨12:30 is half past midnight; any other 12 is noon
+    elif part and hour < 12 and not (part == "中午" and hour == 11):
+        hour += HALF_DAYS[part]
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None
     try:
@@ -347,11 +364,12 @@ def choose_published(evidence: DateEvidence) -> Published:
     beside the headline or above the article (its label's rank, then
     agreement with the head's day, then nearness); a time printed below the
     article; the head's ``<meta>``/JSON-LD time; the URL's date. The head's
-    time wins only where the page prints none, or where it refines a
-    date-only printed value on the same day: a date-only value never
-    replaces a printed time, and a printed time wins over a head that
-    disagrees. An update time (``更新时间``) is taken only when nothing else
-    gives a time of publication.
+    time wins only where the page prints none, or where it refines what
+    the page prints (a time on a printed date's day, the seconds of a
+    printed minute): a date-only value never replaces a printed time, and a
+    printed time wins over a head that disagrees. An update time
+    (``更新时间``) is taken only when nothing else gives a time of
+    publication.
     """
     if evidence.matter is not None:
         return Published(evidence.matter, "matter")
@@ -368,7 +386,7 @@ def choose_published(evidence: DateEvidence) -> Published:
         if clue is None:
             continue
         if meta is not None and (
-            (not clue.stamp.has_time and meta.has_time and meta.day == clue.stamp.day)
+            _refines(meta, clue.stamp)
             or (via == "below" and not (clue.stamp.has_time and clue.stamp.day == meta.day))
         ):
             return Published(meta, "meta")
@@ -381,6 +399,18 @@ def choose_published(evidence: DateEvidence) -> Published:
     if from_url is not None:
         return Published(from_url, "url")
     return Published(None, "none")
+
+
+def _refines(meta: Stamp, printed: Stamp) -> bool:
+    """Whether the head's time says more than the printed one and agrees with
+    it: a time on a printed date's day, seconds on a printed minute."""
+    if not printed.has_time:
+        return meta.has_time and meta.day == printed.day
+    return (
+        printed.precision == "minute"
+        and meta.precision == "second"
+        and meta.moment.replace(second=0, microsecond=0) == printed.moment
+    )
 
 
 _VALUE_TRIM = "（）()【】[]<>《》 ,，.。;；|｜\u00a0\u3000"
