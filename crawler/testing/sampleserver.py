@@ -218,23 +218,25 @@ class _Handler(BaseHTTPRequestHandler):
     def _refuse(self, status: HTTPStatus) -> None:
         arrived = _now()
         host, path = self._target()
-        self._send(status, [("Content-Type", "text/plain; charset=utf-8")], b"", True)
         self.state.record(LoggedRequest(arrived, self.command, host, path, status))
+        self._send(status, [("Content-Type", "text/plain; charset=utf-8")], b"", True)
 
     def _serve(self, send_body: bool) -> None:
         # Logged with the time the request arrived: the spacing of a crawler's
-        # requests, whatever the time taken to answer them.
+        # requests, whatever the time taken to answer them. Logged before the
+        # answer is sent: a client that has its answer finds its request in
+        # the log.
         arrived = _now()
         host, path = self._target()
         config = self.state.hosts.get(host)
         if config is None:
             body = f"{host} is not in the sample mirror\n".encode()
-            self._send(HTTPStatus.BAD_GATEWAY, [("Content-Type", "text/plain")], body, send_body)
             self.state.record(LoggedRequest(arrived, self.command, host, path, 502))
+            self._send(HTTPStatus.BAD_GATEWAY, [("Content-Type", "text/plain")], body, send_body)
             return
         status, headers, body = self._respond(config, path)
-        self._send(status, headers, body, send_body)
         self.state.record(LoggedRequest(arrived, self.command, host, path, status))
+        self._send(status, headers, body, send_body)
 
     def _respond(self, config: HostConfig, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
         rule = config.rules.get(path, PathRule())
