@@ -90,6 +90,25 @@ def test_a_column_name_printed_as_a_heading_does_not_take_the_title() -> None:
     assert clean_page(raw, URL).title == "省属企业改革任务清单发布"
 
 
+@pytest.mark.parametrize(
+    "head_title",
+    [
+        "<title>国企改革深化提升行动一周年：改革成效...</title>",
+        "<title>国企改革深化提升行动一周年：改革成效…_某某新闻网</title>",
+        "<title>某某新闻网 » 国企改革深化提升行动一周年：改革成&amp;ldq...</title>",
+    ],
+)
+def test_a_title_the_site_cut_short_names_the_printed_headline(head_title: str) -> None:
+    raw = page(
+        head_title,
+        "<div>某某日报评论员</div><h1>国企改革深化提升行动一周年：改革成效显著</h1>"
+        "<div>2024-05-20 09:37 来源：某某日报</div>",
+    )
+    record = clean_page(raw, URL)
+    assert record.title == "国企改革深化提升行动一周年：改革成效显著"
+    assert record.published_at == at("2024-05-20 09:37")
+
+
 def test_a_separator_that_is_part_of_the_printed_headline_is_kept() -> None:
     raw = page(
         "<title>一周要闻回顾 | 春耕备耕正当时</title>",

@@ -87,6 +87,14 @@ REPEAT_BLOCKS = 3
 #: with their headlines; a real ``<title>`` shares nearly all).
 GENERIC_OVERLAP = 0.5
 
+#: A ``<title>`` segment that its site cut to a length ends in an ellipsis,
+#: at times inside an entity it cut (``奋马扬鞭争春色，&ldqu...``).
+_TRUNCATION = re.compile(r"(?:&#?\w{0,8})?(?:\.{2,}|…+)$")
+
+#: Shortest start of a cut ``<title>`` that a printed headline is matched
+#: with (shorter starts are a column's name as often as a headline's).
+MIN_TRUNCATED_CHARS = 6
+
 #: Tags of headings, strongest first.
 HEADING_RANK = {"h1": 0, "h2": 1, "h3": 2}
 
@@ -229,7 +237,8 @@ def segments(title: str) -> list[str]:
 
 def match(candidate: str, title: str) -> int:
     """How a printed line matches a ``<title>``: 3 the whole, 2 a run of its
-    segments, 1 inside it (at least ``MIN_TITLE_CHARS``), 0 not at all."""
+    segments or the whole of a segment the site cut short (``…``), 1 inside
+    it (at least ``MIN_TITLE_CHARS``), 0 not at all."""
     line, whole = fold(candidate), fold(title)
     if not line or not whole:
         return 0
@@ -240,7 +249,27 @@ def match(candidate: str, title: str) -> int:
         for j in range(i + 1, len(parts) + 1):
             if "".join(parts[i:j]) == line:
                 return 2
+    if any(line.startswith(start) for start in _cut_short(title)):
+        return 2
     return 1 if len(line) >= MIN_TITLE_CHARS and line in whole else 0
+
+
+def _cut_short(title: str) -> list[str]:
+    """The folded starts of the ``<title>``'s segments that its site cut short.
+
+    >>> _cut_short("某某博客 » 国企改革深化提升行动...")
+    ['某某博客»国企改革深化提升行动', '国企改革深化提升行动']
+    >>> _cut_short("奋马扬鞭争春色，&ldqu…_某某网"), _cut_short("标题_某某网")
+    (['奋马扬鞭争春色,'], [])
+    """
+    starts = []
+    for part in (title, *segments(title)):
+        cut = _TRUNCATION.search(part.strip())
+        if cut is not None:
+            start = fold(part.strip()[: cut.start()])
+            if len(start) >= MIN_TRUNCATED_CHARS:
+                starts.append(start)
+    return list(dict.fromkeys(starts))
 
 
 def overlap(title: str, headline: str) -> float:
