@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from cleaning.page import furniture
@@ -239,19 +240,27 @@ def match(candidate: str, title: str) -> int:
     """How a printed line matches a ``<title>``: 3 the whole, 2 a run of its
     segments or the whole of a segment the site cut short (``…``), 1 inside
     it (at least ``MIN_TITLE_CHARS``), 0 not at all."""
-    line, whole = fold(candidate), fold(title)
+    line = fold(candidate)
+    whole, runs, cut_short = _title_forms(title)
     if not line or not whole:
         return 0
     if line == whole:
         return 3
-    parts = [fold(p) for p in segments(title)]
-    for i in range(len(parts)):
-        for j in range(i + 1, len(parts) + 1):
-            if "".join(parts[i:j]) == line:
-                return 2
-    if any(line.startswith(start) for start in _cut_short(title)):
+    if line in runs or any(line.startswith(start) for start in cut_short):
         return 2
     return 1 if len(line) >= MIN_TITLE_CHARS and line in whole else 0
+
+
+@lru_cache(maxsize=256)
+def _title_forms(title: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
+    """A ``<title>`` as ``match`` compares it (once per page, not per line):
+    folded whole, every run of its folded segments, the starts of segments
+    its site cut short."""
+    parts = [fold(p) for p in segments(title)]
+    runs = frozenset(
+        "".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)
+    )
+    return fold(title), runs, tuple(_cut_short(title))
 
 
 def _cut_short(title: str) -> list[str]:
