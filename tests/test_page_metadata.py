@@ -201,6 +201,17 @@ def test_the_pages_h1_far_above_the_article_is_its_headline() -> None:
     assert clean_page(raw, URL).title == "国企改革深化提升行动一周年观察"
 
 
+def test_a_section_label_in_an_h1_far_above_is_not_the_headline() -> None:
+    controls = "".join(f"<div>控件{i}</div>" for i in range(12))
+    raw = page(
+        "<title>欢迎访问某某新闻中心</title>",
+        f"<h1>热点搜索</h1>{controls}"
+        "<table><tr><td><b>企业党建引领改革发展纪实</b></td></tr></table>"
+        "<div>作者：张三 来源：某某日报 发布日期：2024-05-20</div>",
+    )
+    assert clean_page(raw, URL).title == "企业党建引领改革发展纪实"
+
+
 def test_a_logo_h1_is_not_the_headline() -> None:
     raw = page(
         "<title>企业党建引领改革发展纪实_某某新闻网</title>",

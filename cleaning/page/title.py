@@ -78,6 +78,11 @@ MAX_LINK_SHARE = 0.5
 #: characters (shorter all-link lines there are author names: ``眉间尺``).
 MIN_LINKED_TITLE_CHARS = 8
 
+#: Shortest ``<h1>`` taken for the headline further than ``BEFORE_BLOCKS``
+#: above the article: blogs and portals also print section labels in
+#: ``<h1>`` (``导航``, ``公告``, ``热点搜索``, ``版权声明``).
+MIN_FAR_HEADLINE_CHARS = 8
+
 #: Blocks after a headline read for the article's repeat of it (past its
 #: date line and byline).
 REPEAT_BLOCKS = 3
@@ -337,10 +342,15 @@ def _dated_first_line(
 
 
 def _page_headline(blocks: Sequence[Block], cand: Candidate) -> bool:
-    """An ``<h1>`` that is not a link, anywhere in the wide window above the
-    article: a page's headline, even past a share bar and an author's card,
-    or in a ``<header>`` marked furniture (a site's logo ``<h1>`` is a link)."""
-    return cand.heading == HEADING_RANK["h1"] and blocks[cand.at].link_share < MAX_LINK_SHARE
+    """An ``<h1>`` of headline length that is not a link, anywhere in the wide
+    window above the article: a page's headline, even past a share bar and
+    an author's card, or in a ``<header>`` marked furniture (a site's logo
+    ``<h1>`` is a link; section labels in ``<h1>`` are short)."""
+    return (
+        cand.heading == HEADING_RANK["h1"]
+        and len(cand.text) >= MIN_FAR_HEADLINE_CHARS
+        and blocks[cand.at].link_share < MAX_LINK_SHARE
+    )
 
 
 def _linked(blocks: Sequence[Block], cand: Candidate) -> bool:
