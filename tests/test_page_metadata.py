@@ -212,6 +212,15 @@ def test_a_section_label_in_an_h1_far_above_is_not_the_headline() -> None:
     assert clean_page(raw, URL).title == "企业党建引领改革发展纪实"
 
 
+def test_a_linked_site_name_inside_a_generic_title_is_not_the_headline() -> None:
+    raw = page(
+        "<title>欢迎访问某某新闻中心</title>",
+        "<div><a href='/'>某某新闻中心</a></div><h2>企业党建引领改革发展纪实</h2>"
+        "<div>发布日期：2024-05-20</div>",
+    )
+    assert clean_page(raw, URL).title == "企业党建引领改革发展纪实"
+
+
 def test_a_logo_h1_is_not_the_headline() -> None:
     raw = page(
         "<title>企业党建引领改革发展纪实_某某新闻网</title>",

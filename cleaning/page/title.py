@@ -397,7 +397,11 @@ def choose(
         if not _linked(blocks, c) or c.at < start
         for t in titles
     ]
-    scored = [s for s in scored if s[0] > 0]
+    # A link found inside the <title> is a site's or a column's name as
+    # often as the headline (a masthead ``新闻中心`` in ``欢迎访问新闻中心``).
+    scored = [
+        s for s in scored if s[0] > 1 or (s[0] == 1 and blocks[s[4].at].link_share < MAX_LINK_SHARE)
+    ]
     if scored:
         best = max(scored, key=lambda s: s[:4])[4]
         return Choice(best.text, best.at, "printed-title")
