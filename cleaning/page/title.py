@@ -10,7 +10,8 @@ that headline and, where the page prints none, as the title itself:
    fields; two consecutive lines of one heading tag
    (``<h1>广东：<br>新闻标题</h1>``) are also tried joined;
 2. a candidate that the ``<title>`` holds (whole, as a run of its
-   ``_``/``|``/`` - `` segments, or inside it) is the title as printed: this
+   ``_``/``|``/`` - `` segments, as the start of a segment cut short with
+   ``…``, or, unless it is a link, inside it) is the title as printed: this
    drops the site suffix the ``<h1>`` does not have, keeps a ``|`` that is
    part of the headline, and leaves out a kicker (引题) printed above it;
    of several, the best match, then the longest (a column name printed as
