@@ -304,6 +304,19 @@ def test_a_printed_twelve_hour_time_after_a_weekday(printed: str, expected: str)
     assert record.published_precision == "minute"
 
 
+def test_a_date_and_a_time_printed_by_two_elements_without_a_space() -> None:
+    raw = page(
+        "<title>古北水镇系列活动推出_某某新闻</title>",
+        "<h1>古北水镇系列活动推出</h1>"
+        "<div class='info'><span>2024.05.20</span><span>09:37</span> 某某新闻</div>",
+    )
+    record = clean_page(raw, URL)
+    assert record.published_at == at("2024-05-20 09:37")
+    assert record.published_precision == "minute"
+    # A day of one digit glued to digits stays unread: 2024.5.209:37 is ambiguous.
+    assert metadata.parse_stamp("2024.5.209:37") is None
+
+
 def test_a_weekday_alone_leaves_a_date() -> None:
     stamp = metadata.parse_stamp("2024年5月20日 星期一 阅读：1200")
     assert stamp is not None

@@ -44,8 +44,10 @@ HALF_DAYS = {
 }
 
 _DATE = re.compile(
-    r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})"
-    r"(?![\d])\s*日?"
+    r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*"
+    # The day; two digits glued to a two-digit time where two inline
+    # elements printed them without a space (``2005.08.2605:39``).
+    r"(?P<d>\d{2}(?=\d{2}[:：]\d{2})|\d{1,2}(?![\d]))\s*日?"
     # A weekday between the date and the time: ``2024年5月22日週三 上午8:21``.
     r"(?:\s*[(（]?\s*(?:星期|礼拜|周|週)[一二三四五六日天][)）]?)?"
     r"(?:[T\s]*(?P<ap>" + "|".join(HALF_DAYS) + r")?\s*"
