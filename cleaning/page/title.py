@@ -129,7 +129,7 @@ MIN_MENU_ITEMS = 3
 MAX_MENU_ITEM_CHARS = 10
 
 _MENU_SEPARATOR = re.compile(r"\s*[|｜]\s*")
-_BRACKETED_ITEM = re.compile(r"【[^【】]{1,12}】")
+_BRACKETED_ITEM = re.compile(r"[【\[［][^【】\[\]［］]{1,12}[】\]］]")
 
 
 class Choice(NamedTuple):
@@ -187,18 +187,22 @@ def _headline_shaped(block: Block, furniture_headings: bool = False) -> bool:
 
 
 def _menu_shaped(text: str) -> bool:
-    """A menu's or a toolbar's line: ``MIN_MENU_ITEMS`` short items between
-    bars, or as many bracketed ones.
+    """A menu's or a toolbar's line: ``MIN_MENU_ITEMS`` items between bars,
+    all but one short (a post's neighbours around ``回首页``), or as many
+    bracketed ones.
 
     >>> _menu_shaped("注册 | 登入 | FAQ | 多维主页 | 大家论坛")
     True
-    >>> _menu_shaped("【推荐】【打印】【关闭】")
+    >>> _menu_shaped("上一篇的标题，一个问题？ | 回首页 | 2005年索引 | 下一篇的标题")
     True
+    >>> _menu_shaped("【推荐】【打印】【关闭】"), _menu_shaped("[ 回复 ] [ 关闭本窗口 ] [ 刷新 ]")
+    (True, True)
     >>> _menu_shaped("【独家】国企改革三年行动 | 山西篇")
     False
     """
     items = [item for item in _MENU_SEPARATOR.split(text) if item]
-    if len(items) >= MIN_MENU_ITEMS and all(len(item) <= MAX_MENU_ITEM_CHARS for item in items):
+    long_items = sum(len(item) > MAX_MENU_ITEM_CHARS for item in items)
+    if len(items) >= MIN_MENU_ITEMS and long_items <= 1:
         return True
     return len(_BRACKETED_ITEM.findall(text)) >= MIN_MENU_ITEMS
 
