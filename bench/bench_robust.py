@@ -14,6 +14,7 @@ accuracy), beside the pages as served:
   CMSs with a title length limit print it;
 - ``no meta``: no ``<meta>`` tag but the charset, no JSON-LD;
 - ``no meta, generic title``: both;
+- ``no headings``: every ``<h1>``-``<h6>`` a ``<div>`` (headlines styled by class);
 - ``no class or id``: every ``class`` and ``id`` attribute removed (the
   furniture vocabulary finds nothing; a floor, not a real page).
 
@@ -47,6 +48,7 @@ CUT_SHARE = 0.6
 _TITLE = re.compile(rb"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
 _META = re.compile(rb"<meta\b[^>]*>", re.I)
 _JSON_LD = re.compile(rb"<script[^>]*ld\+json[^>]*>.*?</script\s*>", re.I | re.S)
+_HEADING_TAG = re.compile(rb"<(/?)h[1-6]\b", re.I)
 _CLASS_OR_ID = re.compile(rb"""\s(?:class|id)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 
 
@@ -89,6 +91,7 @@ VARIANTS: dict[str, Callable[[bytes], bytes]] = {
     "cut title": _cut_title,
     "no meta": _no_meta,
     "no meta, generic title": lambda raw: _generic_title(_no_meta(raw)),
+    "no headings": lambda raw: _HEADING_TAG.sub(rb"<\1div", raw),
     "no class or id": lambda raw: _CLASS_OR_ID.sub(b"", raw),
 }
 

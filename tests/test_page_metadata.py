@@ -319,6 +319,35 @@ def test_a_date_and_a_time_printed_by_two_elements_without_a_space() -> None:
     assert metadata.parse_stamp("2024.5.209:37") is None
 
 
+def test_without_a_headline_the_date_line_at_the_articles_top_beats_a_footer() -> None:
+    # No <title>, no heading: a blog's repost of a newspaper article, its
+    # byline and the paper's date at the top, the blog's own stamp below.
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    raw = (
+        "<html><head><meta charset='utf-8'></head><body><div class='main'>"
+        "<div>谁来为企业改革“埋单”？- -</div><p>企业改革的一些思考</p><p>谁来为企业改革“埋单”？</p>"
+        "<p>本报实习生 李某</p><p>本报记者 王某 张某</p><p>2003-7-24 某某晚报</p>"
+        f"{body}<div>- 作者： 某某 访问统计： 2005年08月30日, 星期二 13:22</div>"
+        "</div></body></html>"
+    ).encode()
+    record = clean_page(raw, URL)
+    assert record.published_at == at("2003-07-24 00:00")
+    assert record.published_precision == "day"
+
+
+def test_the_day_a_portal_prints_in_its_header_is_not_the_publication_date() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    raw = (
+        "<html><head><meta charset='utf-8'></head><body>"
+        "<div class='top'><div>今天是：2024年6月1日 星期六</div></div><div class='main'>"
+        "<div>谁来为企业改革“埋单”？- -</div><div>企业改革的一些思考</div>"
+        "<div>谁来为企业改革“埋单”？</div>"
+        f"{body}<div>发表于 2024-05-20 09:37 评论(3)</div></div></body></html>"
+    ).encode()
+    record = clean_page(raw, URL)
+    assert record.published_at == at("2024-05-20 09:37")
+
+
 def test_a_weekday_alone_leaves_a_date() -> None:
     stamp = metadata.parse_stamp("2024年5月20日 星期一 阅读：1200")
     assert stamp is not None

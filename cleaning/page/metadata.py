@@ -71,6 +71,11 @@ DATE_LABELS = (
 #: this one, so such a date ranks below an unlabelled one (``UPDATED_RANK``).
 UPDATED_LABELS = ("更新时间", "更新日期", "更新于", "最后更新", "最后修改", "修改时间", "修改于")
 _DATE_LABEL = re.compile("(?:" + "|".join(DATE_LABELS + UPDATED_LABELS) + r")\s*[:：]?\s*$")
+
+#: Labels of the day the page is read, which portals print in their header
+#: (``今天是：2024年6月1日 星期六``): never a time of publication.
+TODAY_LABELS = ("今天是", "今天", "今日", "当前日期", "当前时间", "现在时间", "现在是")
+_TODAY_LABEL = re.compile("(?:" + "|".join(TODAY_LABELS) + r")\s*[:：]?\s*$")
 #: Rank of an unlabelled date on a metadata line, and of an update time.
 UNLABELLED_RANK = len(DATE_LABELS)
 UPDATED_RANK = UNLABELLED_RANK + 1
@@ -254,9 +259,10 @@ def line_date(line: str, order: int = 0) -> DateClue | None:
     best: DateClue | None = None
     for found in _DATE.finditer(view):
         stamp = _stamp(found)
-        if stamp is None:
+        before = view[max(0, found.start() - 12) : found.start()]
+        if stamp is None or _TODAY_LABEL.search(before):
             continue
-        label = _DATE_LABEL.search(view[max(0, found.start() - 12) : found.start()])
+        label = _DATE_LABEL.search(before)
         if label is None:
             rank = UNLABELLED_RANK
         else:

@@ -261,11 +261,11 @@ def _date_evidence(page: Page, ruled: Mapping[str, list[str]]) -> metadata.DateE
     it first), above the article, below it."""
     start, end = page.span
     blocks = page.blocks
-    near: list[str] = []
-    if page.title_index is not None:
-        at = page.title_index
-        near = [b.text for b in blocks[at + 1 : at + 1 + NEAR_AFTER_TITLE]]
-        near += [b.text for b in reversed(blocks[max(0, at - NEAR_BEFORE_TITLE) : at])]
+    # Without a headline found on the page, the article's start stands for it:
+    # a date line is printed just under the headline, at the top of the article.
+    at = page.title_index if page.title_index is not None else start - 1
+    near = [b.text for b in blocks[at + 1 : at + 1 + NEAR_AFTER_TITLE]]
+    near += [b.text for b in reversed(blocks[max(0, at - NEAR_BEFORE_TITLE) : max(0, at)])]
     before = [
         b.text
         for b in reversed(blocks[max(0, start - CONTEXT_BLOCKS) : start])
