@@ -76,6 +76,7 @@ _DATE_LABEL = re.compile("(?:" + "|".join(DATE_LABELS + UPDATED_LABELS) + r")\s*
 #: (``今天是：2024年6月1日 星期六``): never a time of publication.
 TODAY_LABELS = ("今天是", "今天", "今日", "当前日期", "当前时间", "现在时间", "现在是")
 _TODAY_LABEL = re.compile("(?:" + "|".join(TODAY_LABELS) + r")\s*[:：]?\s*$")
+
 #: Rank of an unlabelled date on a metadata line, and of an update time.
 UNLABELLED_RANK = len(DATE_LABELS)
 UPDATED_RANK = UNLABELLED_RANK + 1

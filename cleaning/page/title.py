@@ -21,7 +21,8 @@ that headline and, where the page prints none, as the title itself:
    unless it is missing or generic (a portal's name or greeting that shares
    under ``GENERIC_OVERLAP`` of its characters with the headline printed
    above the article), in which case that printed headline: the nearest
-   heading (an ``<h1>`` that is not a link anywhere in the wide window),
+   heading (or an ``<h1>`` of headline length that is not a link, anywhere
+   in the wide window),
    else a line of text with its date line under it at the container's
    start, else the nearest short line above;
 4. where the article repeats its title as its first line and the headline
