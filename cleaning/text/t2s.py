@@ -187,8 +187,10 @@ def _tables() -> _Tables:
     phrases = {k: v for k, v in _read_table("TSPhrases.txt").items() if k.translate(char_map) != v}
     phrase_re = re.compile("|".join(sorted(map(re.escape, phrases), key=len, reverse=True)))
     traditional = frozenset(map(chr, char_map))
-    in_gb2312 = sorted(c for c in traditional if _encodes(c, "gb2312"))
-    return _Tables(char_map, phrase_re, phrases, traditional, re.compile(f"[{''.join(in_gb2312)}]"))
+    in_gb2312 = "".join(re.escape(c) for c in sorted(traditional) if _encodes(c, "gb2312"))
+    # ``(?!)`` matches nothing: a table with no such character.
+    in_gb2312_re = re.compile(f"[{in_gb2312}]" if in_gb2312 else "(?!)")
+    return _Tables(char_map, phrase_re, phrases, traditional, in_gb2312_re)
 
 
 #: Characters outside GB2312 (rare Han in names, symbols) that
