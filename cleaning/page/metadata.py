@@ -34,7 +34,7 @@ from cleaning.text.normalize import fold_spaces
 #: Years a news article of this corpus can carry: the web era to the near future.
 MIN_YEAR, MAX_YEAR = 1995, 2100
 
-#: Parts of the day printed before a 12-hour time (``下午2:05``), and the
+#: Parts of the day printed before a 12-hour time (``下午3:40``), and the
 #: hours to add to it: afternoon and evening are after noon; ``中午1:30``
 #: is 13:30, ``中午11:50`` and ``中午12:10`` are as printed.
 HALF_DAYS = {
@@ -46,9 +46,9 @@ HALF_DAYS = {
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*"
     # The day; two digits glued to a two-digit time where two inline
-    # elements printed them without a space (``2005.08.2605:39``).
+    # elements printed them without a space (``2024.05.2014:33``).
     r"(?P<d>\d{2}(?=\d{2}[:：]\d{2})|\d{1,2}(?![\d]))\s*日?"
-    # A weekday between the date and the time: ``2024年5月22日週三 上午8:21``.
+    # A weekday between the date and the time: ``2024年3月6日週三 上午9:15``.
     r"(?:\s*[(（]?\s*(?:星期|礼拜|周|週)[一二三四五六日天][)）]?)?"
     r"(?:[T\s]*(?P<ap>" + "|".join(HALF_DAYS) + r")?\s*"
     r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?"

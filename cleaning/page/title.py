@@ -82,7 +82,7 @@ MIN_LINKED_TITLE_CHARS = 8
 
 #: Shortest ``<h1>`` taken for the headline further than ``BEFORE_BLOCKS``
 #: above the article: blogs and portals also print section labels in
-#: ``<h1>`` (``导航``, ``公告``, ``热点搜索``, ``版权声明``).
+#: ``<h1>`` (``导航``, ``通知公告``, ``热门搜索``).
 MIN_FAR_HEADLINE_CHARS = 8
 
 #: Blocks after a headline read for the article's repeat of it (past its
@@ -96,7 +96,7 @@ REPEAT_BLOCKS = 3
 GENERIC_OVERLAP = 0.5
 
 #: A ``<title>`` segment that its site cut to a length ends in an ellipsis,
-#: at times inside an entity it cut (``奋马扬鞭争春色，&ldqu...``).
+#: at times inside an entity it cut (``国企改革开新局，&ldqu...``).
 _TRUNCATION = re.compile(r"(?:&#?\w{0,8})?(?:\.{2,}|…+)$")
 
 #: Shortest start of a cut ``<title>`` that a printed headline is matched
@@ -121,7 +121,7 @@ _PREFIX = re.compile(r"^[^：:]{1,12}[：:]")
 #: info line.
 _FIELD = re.compile(r"(?:^|\s)[^\s：:]{1,6}[：:]")
 
-#: The items of a menu (``注册 | 登入 | FAQ | 多维主页``) and of a toolbar
+#: The items of a menu (``登录 | 注册 | 帮助 | 我的主页``) and of a toolbar
 #: (``【推荐】【打印】【关闭】``): a line of this many of them is never a
 #: headline, which has one such tag at most (``【独家】…``, ``A | B``).
 MIN_MENU_ITEMS = 3
@@ -189,12 +189,12 @@ def _headline_shaped(block: Block, furniture_headings: bool = False) -> bool:
 
 def _menu_shaped(text: str) -> bool:
     """A menu's or a toolbar's line: ``MIN_MENU_ITEMS`` items between bars,
-    all but one short (a post's neighbours around ``回首页``), or as many
+    all but one short (a post's neighbours around ``返回首页``), or as many
     bracketed ones.
 
-    >>> _menu_shaped("注册 | 登入 | FAQ | 多维主页 | 大家论坛")
+    >>> _menu_shaped("登录 | 注册 | 帮助 | 我的主页 | 论坛")
     True
-    >>> _menu_shaped("上一篇的标题，一个问题？ | 回首页 | 2005年索引 | 下一篇的标题")
+    >>> _menu_shaped("上一篇的标题，一个问题？ | 返回首页 | 2006年目录 | 下一篇的标题")
     True
     >>> _menu_shaped("【推荐】【打印】【关闭】"), _menu_shaped("[ 回复 ] [ 关闭本窗口 ] [ 刷新 ]")
     (True, True)
@@ -279,8 +279,8 @@ def _cut_short(title: str) -> list[str]:
 
     >>> _cut_short("某某博客 » 国企改革深化提升行动...")
     ['某某博客»国企改革深化提升行动', '国企改革深化提升行动']
-    >>> _cut_short("奋马扬鞭争春色，&ldqu…_某某网"), _cut_short("标题_某某网")
-    (['奋马扬鞭争春色,'], [])
+    >>> _cut_short("国企改革开新局，&ldqu…_某某网"), _cut_short("标题_某某网")
+    (['国企改革开新局,'], [])
     """
     starts = []
     for part in (title, *segments(title)):
