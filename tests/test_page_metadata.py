@@ -203,34 +203,35 @@ def test_the_pages_h1_far_above_the_article_is_its_headline() -> None:
     assert clean_page(raw, URL).title == "国企改革深化提升行动一周年观察"
 
 
-def test_a_section_label_in_an_h1_far_above_is_not_the_headline() -> None:
-    controls = "".join(f"<div>控件{i}</div>" for i in range(12))
-    raw = page(
-        "<title>欢迎访问某某新闻中心</title>",
-        f"<h1>热门搜索</h1>{controls}"
-        "<table><tr><td><b>企业党建引领改革发展纪实</b></td></tr></table>"
-        "<div>作者：张三 来源：某某日报 发布日期：2024-05-20</div>",
-    )
-    assert clean_page(raw, URL).title == "企业党建引领改革发展纪实"
+HEADLINE = "企业党建引领改革发展纪实"
+CONTROLS = "".join(f"<div>控件{i}</div>" for i in range(12))
 
 
-def test_a_linked_site_name_inside_a_generic_title_is_not_the_headline() -> None:
-    raw = page(
-        "<title>欢迎访问某某新闻中心</title>",
-        "<div><a href='/'>某某新闻中心</a></div><h2>企业党建引领改革发展纪实</h2>"
-        "<div>发布日期：2024-05-20</div>",
-    )
-    assert clean_page(raw, URL).title == "企业党建引领改革发展纪实"
-
-
-def test_a_logo_h1_is_not_the_headline() -> None:
-    raw = page(
-        "<title>企业党建引领改革发展纪实_某某新闻网</title>",
-        "<h1><a href='/'>某某新闻网</a></h1>"
-        "<table><tr><td><b>企业党建引领改革发展纪实</b></td></tr></table>"
-        "<div>发布日期：2024-05-20</div>",
-    )
-    assert clean_page(raw, URL).title == "企业党建引领改革发展纪实"
+@pytest.mark.parametrize(
+    ("head_title", "top"),
+    [
+        pytest.param(
+            "<title>欢迎访问某某新闻中心</title>",
+            f"<h1>热门搜索</h1>{CONTROLS}<table><tr><td><b>{HEADLINE}</b></td></tr></table>"
+            "<div>作者：张三 来源：某某日报 发布日期：2024-05-20</div>",
+            id="a section label in an h1 far above",
+        ),
+        pytest.param(
+            "<title>欢迎访问某某新闻中心</title>",
+            f"<div><a href='/'>某某新闻中心</a></div><h2>{HEADLINE}</h2>"
+            "<div>发布日期：2024-05-20</div>",
+            id="a linked site name inside a generic title",
+        ),
+        pytest.param(
+            f"<title>{HEADLINE}_某某新闻网</title>",
+            "<h1><a href='/'>某某新闻网</a></h1>"
+            f"<table><tr><td><b>{HEADLINE}</b></td></tr></table><div>发布日期：2024-05-20</div>",
+            id="a logo h1",
+        ),
+    ],
+)
+def test_names_of_the_site_or_its_sections_are_not_the_headline(head_title: str, top: str) -> None:
+    assert clean_page(page(head_title, top), URL).title == HEADLINE
 
 
 def test_the_headline_over_its_date_line_beats_a_sidebar_link_above_it() -> None:
@@ -319,32 +320,38 @@ def test_a_date_and_a_time_printed_by_two_elements_without_a_space() -> None:
     assert metadata.parse_stamp("2024.5.209:37") is None
 
 
-def test_without_a_headline_the_date_line_at_the_articles_top_beats_a_footer() -> None:
-    # No <title>, no heading: a blog's repost of a newspaper article, its
-    # byline and the paper's date at the top, the blog's own stamp below.
+def headless_page(before: str, top: str, bottom: str) -> bytes:
+    """A page without ``<title>`` or heading: what stands before the article's
+    box, the box's first lines, the article, what follows it in the box."""
     body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    raw = (
-        "<html><head><meta charset='utf-8'></head><body><div class='main'>"
+    return (
+        "<html><head><meta charset='utf-8'></head><body>"
+        f"{before}<div class='main'>{top}{body}{bottom}</div></body></html>"
+    ).encode()
+
+
+def test_without_a_headline_the_date_line_at_the_articles_top_beats_a_footer() -> None:
+    # A blog's repost of a newspaper article: its byline and the paper's date
+    # at the top, the blog's own stamp below.
+    raw = headless_page(
+        "",
         "<div>企业改革的成本由谁承担？- -</div><p>企业改革的一些思考</p>"
         "<p>企业改革的成本由谁承担？</p>"
-        "<p>本报实习生 李某</p><p>本报记者 王某 张某</p><p>2004-3-15 某某晚报</p>"
-        f"{body}<div>作者：某某 阅读：120 2006年04月12日 13:22</div>"
-        "</div></body></html>"
-    ).encode()
+        "<p>本报实习生 李某</p><p>本报记者 王某 张某</p><p>2004-3-15 某某晚报</p>",
+        "<div>作者：某某 阅读：120 2006年04月12日 13:22</div>",
+    )
     record = clean_page(raw, URL)
     assert record.published_at == at("2004-03-15 00:00")
     assert record.published_precision == "day"
 
 
 def test_the_day_a_portal_prints_in_its_header_is_not_the_publication_date() -> None:
-    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    raw = (
-        "<html><head><meta charset='utf-8'></head><body>"
-        "<div class='top'><div>今天是：2024年6月1日 星期六</div></div><div class='main'>"
+    raw = headless_page(
+        "<div class='top'><div>今天是：2024年6月1日 星期六</div></div>",
         "<div>企业改革的成本由谁承担？- -</div><div>企业改革的一些思考</div>"
-        "<div>企业改革的成本由谁承担？</div>"
-        f"{body}<div>发表于 2024-05-20 09:37 评论(3)</div></div></body></html>"
-    ).encode()
+        "<div>企业改革的成本由谁承担？</div>",
+        "<div>发表于 2024-05-20 09:37 评论(3)</div>",
+    )
     record = clean_page(raw, URL)
     assert record.published_at == at("2024-05-20 09:37")
 
