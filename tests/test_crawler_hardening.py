@@ -372,6 +372,17 @@ def _room_left(limit: int):
     return apply
 
 
+def _next_run_archives_each_article_once(command: list[str], data: Path) -> None:
+    """Run the crawl again (its sample server still up): it ends well, every
+    article of the mirror is archived exactly once and the store agrees."""
+    again = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
+    assert again.returncode == EXIT_OK, again.stderr[-2000:]
+    final = responses(data)
+    assert len(final) == BULK_ARTICLES
+    assert set(final.values()) == {1}
+    assert recorded(data) == set(final)
+
+
 @pytest.mark.slow
 def test_after_a_disk_full_stop_articles_are_whole_and_the_store_agrees(bulk_mirror, tmp_path):
     data = tmp_path / "data"
@@ -401,14 +412,7 @@ def test_after_a_disk_full_stop_articles_are_whole_and_the_store_agrees(bulk_mir
         assert recorded(data) == set(first)
 
         # Room again: the next run archives the rest, each article once.
-        again = subprocess.run(
-            command, cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT
-        )
-    assert again.returncode == EXIT_OK, again.stderr[-2000:]
-    final = responses(data)
-    assert len(final) == BULK_ARTICLES
-    assert set(final.values()) == {1}
-    assert recorded(data) == set(final)
+        _next_run_archives_each_article_once(command, data)
 
 
 @pytest.mark.slow
@@ -439,13 +443,6 @@ def test_a_crawl_killed_while_it_writes_is_recovered_and_reconciled_by_the_next(
             proc.kill()
             proc.wait(timeout=CRAWL_TIMEOUT)
         assert list((data / "raw").glob("*/*.open"))  # killed mid-crawl, its file open
-        again = subprocess.run(
-            command, cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT
-        )
-    assert again.returncode == EXIT_OK, again.stderr[-2000:]
-    final = responses(data)
-    assert len(final) == BULK_ARTICLES
-    assert set(final.values()) == {1}
-    assert recorded(data) == set(final)
+        _next_run_archives_each_article_once(command, data)
     log = "".join(p.read_text(encoding="utf-8") for p in (data / "logs").glob("*.log"))
     assert "recovered" in log
