@@ -272,10 +272,10 @@ def linearise(root: etree._Element) -> Linearised:
     block_stack: list[etree._Element] = [root]
     item_stack: list[etree._Element] = []
     links_open: list[etree._Element] = []
-    # The number of blocks when each open element (not a plain one) started.
+    # The number of blocks when each open element (not a plain one) started:
+    # a container's span begins there, and so does a furniture element's.
     opened: list[int] = []
     furniture_spans: list[tuple[int, int]] = []
-    starts: dict[etree._Element, int] = {}
 
     def flush(owner: etree._Element, link_chars: int) -> None:
         text = " ".join("".join(pieces).split())  # fold_spaces, inlined
@@ -321,9 +321,7 @@ def linearise(root: etree._Element) -> Linearised:
                     first_href.clear()
                 blank = False
                 block_stack.append(element)
-                if roles & _CONTAINER:
-                    starts[element] = len(blocks)
-                elif roles & _ITEM:
+                if roles & _ITEM:
                     item_stack.append(element)
             elif roles & _LINK:
                 href = element.get("href")
@@ -337,6 +335,9 @@ def linearise(root: etree._Element) -> Linearised:
             if roles & _SKIP:
                 text = element.tail
             else:
+                # The number of blocks when the element started (a plain one
+                # was not counted: it is never a container nor furniture).
+                begin = 0 if roles & _PLAIN else opened.pop()
                 if links_open and links_open[-1] is element:
                     links_open.pop()
                 if roles & _BLOCK:
@@ -348,22 +349,20 @@ def linearise(root: etree._Element) -> Linearised:
                     blank = False
                     block_stack.pop()
                     if roles & _CONTAINER:
-                        spans[element] = (starts.pop(element), len(blocks))
+                        spans[element] = (begin, len(blocks))
                     elif item_stack and item_stack[-1] is element:
                         item_stack.pop()
-                if not roles & _PLAIN:
+                if not roles & _PLAIN and begin < len(blocks) and element is not root:
                     # An element holding blocks is furniture by its tag, class or
                     # id: read only now, most elements hold none.
-                    begin = opened.pop()
-                    if begin < len(blocks) and element is not root:
-                        get = element.get
-                        css_class, element_id = get("class"), get("id")
-                        if (
-                            roles & _MARKED
-                            or (css_class and marked(css_class))
-                            or (element_id and marked(element_id))
-                        ):
-                            furniture_spans.append((begin, len(blocks)))
+                    get = element.get
+                    css_class, element_id = get("class"), get("id")
+                    if (
+                        roles & _MARKED
+                        or (css_class and marked(css_class))
+                        or (element_id and marked(element_id))
+                    ):
+                        furniture_spans.append((begin, len(blocks)))
                 text = element.tail
         if text:
             if pieces or not text.isspace():

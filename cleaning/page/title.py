@@ -316,20 +316,20 @@ def printed_headline(
         return min(headings, key=lambda c: (c.distance, c.heading))
     above = [c for c in pool if c.at < start]
     best = above[0] if above else None
-    inside = _dated_first_line(pool, blocks, start, first_line)
     if best is not None and blocks[best.at].link_share >= MAX_LINK_SHARE:
+        inside = _dated_first_line(pool, blocks, start, first_line)
         if inside is not None:
             # A line of text with its date line under it is the headline; a
             # link above them is a sidebar's or a menu's last item.
             return inside
         between = blocks[best.at + 1 : start]
-        linked_ok = len(best.text) >= MIN_LINKED_TITLE_CHARS and all(
+        if len(best.text) >= MIN_LINKED_TITLE_CHARS and all(
             is_metadata_line(b.text) for b in between
-        )
-        if not linked_ok:
-            texts = [c for c in above if blocks[c.at].link_share < MAX_LINK_SHARE]
-            best = texts[0] if texts else None
-    return best if best is not None else inside
+        ):
+            return best
+        texts = [c for c in above if blocks[c.at].link_share < MAX_LINK_SHARE]
+        return texts[0] if texts else None
+    return best if best is not None else _dated_first_line(pool, blocks, start, first_line)
 
 
 def _dated_first_line(
